@@ -1,0 +1,291 @@
+"""
+The clinical content: sources, questions, red flags, causes and the evidence rules that link
+answers to causes. Every model has a slug natural key, so fixtures carry no integer ids.
+
+Criteria (on red flags, evidence rules and question skip conditions) are JSON data in the small
+language of ``triage.criteria``: ``{"fact": "swelling", "is": true}``, ``{"all": [...]}``,
+``{"any": [...]}``, ``{"at_least": 2, "of": [...]}``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent: get help today")
+    SOON = "soon", _("Soon: see a doctor within days")
+    SELF_CARE = "self_care", _("Self care")
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Content(models.Model):
+    """Fields every piece of content has: a stable slug and an order."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return getattr(self, "title", "") or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Source(Content):
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(
+        blank=True, help_text=_("How this source was read, or doubts about it.")
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+
+class Topic(Content):
+    """A page of the questionnaire: one small topic, asked in ``order``."""
+
+    class Kind(models.TextChoices):
+        CHECKLIST = "checklist", _("Checklist with 'None of these'")
+        QUESTIONS = "questions", _("Questions")
+
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.QUESTIONS)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+
+class Question(Content):
+    """One fact of the answer schema, asked in plain words. ``slug`` is the fact name."""
+
+    class Kind(models.TextChoices):
+        BOOLEAN = "boolean", _("Yes or no")
+        CHOICE = "choice", _("One of several choices")
+        INTEGER = "integer", _("Whole number")
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind)
+    text = models.CharField(max_length=300, help_text=_("The question as the person sees it."))
+    short_label = models.CharField(
+        max_length=120, help_text=_("A short label for check-your-answers and the summary.")
+    )
+    hint = models.TextField(blank=True)
+    why_we_ask = models.TextField(blank=True)
+    min_value = models.IntegerField(null=True, blank=True)
+    max_value = models.IntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    allow_not_sure = models.BooleanField(
+        default=True, help_text=_("Offer 'Not sure' (an unknown answer) on yes-or-no questions.")
+    )
+    ask_when = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_("Criteria: ask only when these answers are true. Empty: always ask."),
+    )
+
+    class Meta:
+        ordering = ["topic__order", "order", "slug"]
+
+    def __str__(self):
+        return self.slug
+
+    def clean(self):
+        if self.kind != self.Kind.INTEGER and (
+            self.min_value is not None or self.max_value is not None
+        ):
+            raise ValidationError(_("Only whole-number questions have a minimum or maximum."))
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            raise ValidationError(_("The minimum is larger than the maximum."))
+
+
+class ChoiceManager(models.Manager):
+    def get_by_natural_key(self, question_slug, value):
+        return self.get(question__slug=question_slug, value=value)
+
+
+class Choice(models.Model):
+    """An allowed value of a choice question, with the words shown for it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.SlugField(max_length=40)
+    label = models.CharField(max_length=200)
+    hint = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ChoiceManager()
+
+    class Meta:
+        ordering = ["order", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_choice_value")
+        ]
+
+    def __str__(self):
+        return f"{self.question.slug}={self.value}"
+
+    def natural_key(self):
+        return (self.question.slug, self.value)
+
+    natural_key.dependencies = ["triage.question"]
+
+
+class RedFlag(Content):
+    """A combination of answers that on its own sets the urgency, whatever else is said."""
+
+    title = models.CharField(max_length=200)
+    urgency = models.CharField(max_length=20, choices=Urgency)
+    criteria = models.JSONField(help_text=_("When this red flag fires."))
+    action = models.TextField(help_text=_("What to do now: the message shown to the person."))
+    why_it_matters = models.TextField()
+    safety_net = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("'If it gets worse' advice: the sign to watch for and what to do."),
+    )
+    guidance_row = models.CharField(
+        max_length=200, help_text=_("The row of the clinical guidance this comes from.")
+    )
+    sources = models.ManyToManyField(Source, related_name="red_flags")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+
+class Cause(Content):
+    """A possible cause of calf soreness, explained for the public."""
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text=_("One or two plain sentences."))
+    explanation = models.TextField(help_text=_("What it is. Markdown."))
+    self_care = models.TextField(help_text=_("What helps. Markdown."))
+    when_to_get_help = models.TextField(help_text=_("When to get help. Markdown."))
+    urgency = models.CharField(
+        max_length=20,
+        choices=Urgency,
+        help_text=_("The urgency this cause calls for on its own when it is more likely."),
+    )
+    sources = models.ManyToManyField(Source, related_name="causes")
+    last_reviewed = models.DateField()
+    next_review_due = models.DateField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def clean(self):
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and (self.next_review_due < self.last_reviewed)
+        ):
+            raise ValidationError(
+                {"next_review_due": _("The next review cannot be due before the last review.")}
+            )
+
+
+class EvidenceRule(Content):
+    """An answer that makes a cause more or less likely, with the sentence shown for it."""
+
+    class Strength(models.IntegerChoices):
+        STRONG = 3, _("Strong")
+        MODERATE = 2, _("Moderate")
+        WEAK = 1, _("Weak")
+
+    class Direction(models.TextChoices):
+        SUPPORTS = "supports", _("Supports")
+        OPPOSES = "opposes", _("Argues against")
+
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="rules")
+    criteria = models.JSONField(help_text=_("When this rule applies."))
+    direction = models.CharField(max_length=10, choices=Direction, default=Direction.SUPPORTS)
+    strength = models.PositiveSmallIntegerField(choices=Strength, default=Strength.MODERATE)
+    statement = models.CharField(
+        max_length=300,
+        help_text=_("Shown to the person, e.g. 'You said the pain started after new shoes.'"),
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cause__order", "order", "slug"]
+
+    @property
+    def weight(self) -> int:
+        return self.strength if self.direction == self.Direction.SUPPORTS else -self.strength
+
+
+class ContentVersion(models.Model):
+    """One row whose counter goes up whenever content changes, so every process can tell."""
+
+    counter = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="initial")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"content version {self.counter}"
+
+
+class SafetyCase(Content):
+    """
+    A clinical safety case: a set of answers and what the rules service must make of it.
+
+    Every case is run against the content before a rule, red flag or urgency change is saved;
+    a change that would give any case a lower urgency than expected is refused.
+    """
+
+    title = models.CharField(max_length=200)
+    guidance_row = models.CharField(
+        max_length=200, help_text=_("The row of the clinical guidance this case comes from.")
+    )
+    answers = models.JSONField(help_text=_("Fact names to answers; missing facts are unknown."))
+    expected_urgency = models.CharField(max_length=20, choices=Urgency)
+    expected_top_causes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Cause slugs; the top-ranked cause must be one of them. Empty: no check."),
+    )
+    expected_red_flags = models.JSONField(
+        default=list, blank=True, help_text=_("Red-flag slugs that must fire.")
+    )
+    absent_red_flags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Red-flag slugs that must stay quiet (a near miss)."),
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+
+class SeededItem(models.Model):
+    """What ``seed_content`` created once, so content an editor deleted is not brought back."""
+
+    model = models.CharField(max_length=100)
+    key = models.CharField(max_length=200)
+    seeded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "key"], name="unique_seeded_item")]
+
+    def __str__(self):
+        return f"{self.model} {self.key}"

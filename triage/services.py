@@ -1,0 +1,72 @@
+"""The few operations with side effects: seeding the content from fixtures/."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.db import transaction
+
+from triage.models import SeededItem
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+# Loaded in this order: later files refer to rows of earlier ones by natural key.
+CONTENT_FIXTURES = (
+    "sources.json",
+    "questionnaire.json",
+    "red_flags.json",
+    "causes.json",
+    "safety_cases.json",
+)
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    kept: int = 0
+    skipped_deleted: int = 0
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+
+def _key(obj) -> str:
+    return "|".join(str(part) for part in obj.natural_key())
+
+
+@transaction.atomic
+def seed_content(*, fixtures_dir: Path = FIXTURES_DIR, restore_deleted: bool = False) -> SeedReport:
+    """
+    Create the content in fixtures/ that is missing from the database, and nothing else.
+
+    A row that already exists is left exactly as it is, so editors' changes survive. A row that
+    was seeded once and later deleted by an editor stays deleted unless ``restore_deleted``.
+    """
+    report = SeedReport()
+    seeded = {(m, k) for m, k in SeededItem.objects.values_list("model", "key")}
+    for name in CONTENT_FIXTURES:
+        path = fixtures_dir / name
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as stream:
+            objects = list(serializers.deserialize("json", stream, handle_forward_references=True))
+        for item in objects:
+            obj = item.object
+            label = obj._meta.label_lower
+            key = _key(obj)
+            if obj.pk is not None:
+                report.kept += 1
+                if (label, key) not in seeded:
+                    SeededItem.objects.create(model=label, key=key)
+                    seeded.add((label, key))
+                continue
+            if (label, key) in seeded and not restore_deleted:
+                report.skipped_deleted += 1
+                continue
+            item.save()
+            if (label, key) not in seeded:
+                SeededItem.objects.create(model=label, key=key)
+                seeded.add((label, key))
+            report.created[label] = report.created.get(label, 0) + 1
+    return report
