@@ -41,3 +41,8 @@ test: lint
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+bench: install
+	$(DEV_ENV) DATABASE_URL=sqlite:///$(CURDIR)/bench/bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV_ENV) DATABASE_URL=sqlite:///$(CURDIR)/bench/bench.sqlite3 $(BIN)/python manage.py seed_content -v0
+	$(DEV_ENV) DATABASE_URL=sqlite:///$(CURDIR)/bench/bench.sqlite3 $(BIN)/python bench/rules.py

@@ -1,57 +1,82 @@
-"""Response headers Django has no setting for, and a safe answer when the database is down."""
+"""
+Response headers Django has no setting for, and safe answers when something is broken.
+
+With the database down every page answers 503 with the emergency advice, rendered from a
+template that needs nothing but the settings: no database, no context processors, no session.
+"""
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
+# What a database that is down, restarting or unreachable raises (psycopg and sqlite3 alike,
+# wrapped by Django). Other database errors are bugs and stay 500s.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
 
 class SecurityHeadersMiddleware:
+    """Headers every response carries, static files included (this runs outside whitenoise)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
 
 class DatabaseUnavailableMiddleware:
-    """
-    With the database down, answer 503 with a page that still gives the emergency advice.
-    The page is a plain template rendered without touching the database.
-    """
+    """A view that cannot reach the database answers 503 with the emergency advice."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            type(exception) is DatabaseError
-        ):
-            logger.error("database unavailable: %s", type(exception).__name__)
-            return unavailable_response()
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, DATABASE_DOWN):
+            return unavailable_response(request, exception)
         return None
 
 
-def unavailable_response():
-    from django.http import HttpResponse
-
-    html = render_to_string(
-        "503.html",
-        {
-            "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
-            "URGENT_CARE_SERVICE": settings.URGENT_CARE_SERVICE,
-        },
+def unavailable_response(request: HttpRequest | None, exception: BaseException) -> HttpResponse:
+    # The exception's class only: its message can hold a host name or a query.
+    logger.error("database unavailable: %s", type(exception).__name__)
+    response = HttpResponse(
+        render_to_string("503.html", page_context(request)), status=503
     )
-    response = HttpResponse(html, status=503)
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """
+    The 500 handler. A database failure outside a view (in a middleware, say) reaches here
+    rather than process_exception: it still gets the 503 page.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_DOWN):
+        return unavailable_response(request, exception)
+    response = HttpResponse(render_to_string("500.html", page_context(request)), status=500)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_context(request: HttpRequest | None) -> dict:
+    return {
+        "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
+        "URGENT_CARE_SERVICE": settings.URGENT_CARE_SERVICE,
+        "csp_nonce": get_nonce(request) if request is not None else None,
+    }

@@ -1,4 +1,5 @@
-"""Test settings switches, set before Django reads its settings."""
+"""A pytest plugin (loaded with -p in pyproject.toml) that sets test switches before Django
+reads its settings."""
 
 import os
 

@@ -1,0 +1,101 @@
+"""The selectors: a fixed number of queries whatever the amount of content, and a fresh cache."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from triage import selectors
+from triage.models import Cause, ContentVersion, EvidenceRule, Question, RedFlag, Source, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def add_synthetic_content(n: int) -> None:
+    topic = Topic.objects.create(slug=f"extra-{n}", title="Extra", order=99)
+    source = Source.objects.create(slug=f"extra-source-{n}", title="Extra source")
+    for i in range(n):
+        question = Question.objects.create(
+            slug=f"extra_{n}_{i}", topic=topic, order=i, kind="boolean", text="?", short_label="x"
+        )
+        question.choices.create(value="a", label="A")
+        flag = RedFlag.objects.create(
+            slug=f"extra-flag-{n}-{i}",
+            title="Extra",
+            urgency="soon",
+            criteria={"fact": question.slug, "is": True},
+            action="Act.",
+            why_it_matters="Why.",
+            guidance_row="test",
+        )
+        flag.sources.add(source)
+        cause = Cause.objects.create(
+            slug=f"extra-cause-{n}-{i}",
+            title="Extra",
+            summary="s",
+            explanation="e",
+            self_care="c",
+            when_to_get_help="w",
+            urgency="self_care",
+            last_reviewed=datetime.date(2026, 1, 1),
+            next_review_due=datetime.date(2027, 1, 1),
+        )
+        cause.sources.add(source)
+        for j in range(3):
+            EvidenceRule.objects.create(
+                slug=f"extra-rule-{n}-{i}-{j}",
+                cause=cause,
+                criteria={"fact": question.slug, "is": True},
+                statement="You said so.",
+            )
+
+
+def count_queries(func) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        func()
+    return len(captured)
+
+
+def test_building_the_snapshot_takes_the_same_queries_as_content_grows():
+    base = count_queries(selectors.build_snapshot)
+    add_synthetic_content(5)
+    assert count_queries(selectors.build_snapshot) == base
+    add_synthetic_content(50)
+    snapshot = selectors.build_snapshot()
+    assert count_queries(selectors.build_snapshot) == base
+    assert len(snapshot.ruleset.causes) >= 55
+    assert base <= 10
+
+
+def test_a_cached_snapshot_costs_one_query():
+    selectors.get_content()
+    assert count_queries(selectors.get_content) == 1
+
+
+def test_an_edit_is_seen_at_the_next_read():
+    before = selectors.get_content()
+    Cause.objects.filter(slug="footwear").update(summary="unchanged by update()")
+    cause = Cause.objects.get(slug="footwear")
+    cause.summary = "A new summary."
+    cause.save()
+    after = selectors.get_content()
+    assert after is not before
+    assert after.causes["footwear"].summary == "A new summary."
+
+
+def test_a_change_made_by_another_process_is_seen():
+    selectors.get_content()
+    # Another app server saving content moves the shared token on.
+    ContentVersion.objects.update(token="changed-elsewhere")
+    Cause.objects.filter(slug="footwear").update(summary="Changed elsewhere.")
+    assert selectors.get_content().causes["footwear"].summary == "Changed elsewhere."
+
+
+def test_the_snapshot_renders_markdown_once_and_safely():
+    cause = Cause.objects.get(slug="footwear")
+    cause.explanation = "**Shoes** matter.<script>alert(1)</script>"
+    cause.save()
+    html = str(selectors.get_content().causes["footwear"].explanation)
+    assert "<strong>Shoes</strong>" in html
+    assert "<script>" not in html
