@@ -9,7 +9,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
@@ -42,6 +42,13 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Connect before the view, so that even a page needing no query (the start page) says
+        # the service is down rather than inviting a journey that cannot finish. With a
+        # persistent connection this costs nothing.
+        try:
+            connection.ensure_connection()
+        except DATABASE_DOWN as error:
+            return unavailable_response(request, error)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
@@ -53,9 +60,7 @@ class DatabaseUnavailableMiddleware:
 def unavailable_response(request: HttpRequest | None, exception: BaseException) -> HttpResponse:
     # The exception's class only: its message can hold a host name or a query.
     logger.error("database unavailable: %s", type(exception).__name__)
-    response = HttpResponse(
-        render_to_string("503.html", page_context(request)), status=503
-    )
+    response = HttpResponse(render_to_string("503.html", page_context(request)), status=503)
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
@@ -75,8 +80,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def page_context(request: HttpRequest | None) -> dict:
+    nonce = get_nonce(request) if request is not None else None
     return {
         "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
         "URGENT_CARE_SERVICE": settings.URGENT_CARE_SERVICE,
-        "csp_nonce": get_nonce(request) if request is not None else None,
+        # str() generates the lazy nonce now, so that the policy header carries it.
+        "csp_nonce": str(nonce) if nonce is not None else "",
     }

@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "calfsite.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the CSP middleware, so that the 503 page gets the policy and its nonce.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so that the 503 page gets the policy and its nonce.
     "calfsite.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default; a shared Redis through CACHE_URL when several app servers run.
-# The cache only speeds things up: with Redis down the site keeps working (see IGNORE_EXCEPTIONS).
+# The cache only speeds things up: with Redis down the site keeps working (calfsite.cache).
 CACHE_URL = os.getenv("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -199,6 +199,9 @@ STORAGES = {
         )
     },
 }
+
+# Development and tests serve static files straight from static/, without collectstatic.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

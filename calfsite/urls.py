@@ -6,3 +6,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("triage.urls")),
 ]
+
+# Safe pages even when the database is down (see calfsite.middleware).
+handler500 = "calfsite.middleware.server_error"

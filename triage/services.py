@@ -49,9 +49,10 @@ def seed_content(*, fixtures_dir: Path = FIXTURES_DIR, restore_deleted: bool = F
         path = fixtures_dir / name
         if not path.exists():
             continue
-        with path.open(encoding="utf-8") as stream:
-            objects = list(serializers.deserialize("json", stream, handle_forward_references=True))
-        for item in objects:
+        text = path.read_text(encoding="utf-8")
+        # Deserialise lazily: each row is built after the rows before it were saved, so a row
+        # may refer by natural key to one created earlier in the same file.
+        for item in serializers.deserialize("json", text):
             obj = item.object
             label = obj._meta.label_lower
             key = _key(obj)

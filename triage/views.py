@@ -1,6 +1,274 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""
+The public questionnaire: start page, one page per step, check your answers, results.
+
+Every step is a plain form POST followed by a redirect, so the journey works without
+JavaScript. With htmx (hx-boost on <main>), the same views answer a request that carries the
+HX-Request header with only the swappable region, the "region" partial of each template; htmx
+follows the redirect and pushes the final URL, so the address bar always shows the real page.
+
+Answers live only in the session (a signed cookie): ``request.session["answers"]``.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from triage import questionnaire
+from triage.forms import StepForm
+from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE, Assessment
+from triage.selectors import ContentSnapshot, TopicInfo, get_content
+
+ANSWERS = "answers"
+
+BAND_TITLES = {
+    MORE_LIKELY: gettext_lazy("More likely"),
+    POSSIBLE: gettext_lazy("Possible"),
+    LESS_LIKELY: gettext_lazy("Less likely"),
+}
 
 
+def _answers(request: HttpRequest) -> dict:
+    answers = request.session.get(ANSWERS)
+    return dict(answers) if isinstance(answers, dict) else {}
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """The whole page, or only its swappable region for an htmx request."""
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context["partial"] = partial
+    name = f"{template}#region" if partial else template
+    return render(request, name, context, status=status)
+
+
+def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
+    url = reverse("triage:step", args=[topic.slug])
+    return f"{url}?{urlencode({'change': '1'})}" if changing else url
+
+
+def _resume(snapshot: ContentSnapshot, answers: dict) -> HttpResponseRedirect:
+    """Where someone goes when they open a page whose answers they have not given yet."""
+    first = questionnaire.first_unanswered_step(snapshot, answers)
+    if first is None:
+        return redirect("triage:check_answers")
+    return redirect(_step_url(first))
+
+
+@require_safe
+@vary_on_headers("HX-Request")
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "triage/start.html")
+    snapshot = get_content()
+    first = snapshot.topics[0] if snapshot.topics else None
+    return _render(
+        request,
+        "triage/start.html",
+        {
+            "page_title": _("Check why your calves are sore"),
+            "start_url": _step_url(first) if first else "",
+            "has_answers": bool(_answers(request)),
+        },
+    )
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+def step(request: HttpRequest, slug: str) -> HttpResponse:
+    snapshot = get_content()
+    topic = questionnaire.get_step(snapshot, slug)
+    if topic is None:
+        raise Http404(_("There is no such question page."))
+    answers = questionnaire.prune(snapshot, _answers(request))
+    changing = request.GET.get("change") == "1"
+
+    if not questionnaire.is_reachable(snapshot, answers, topic):
+        return _resume(snapshot, answers)
+    questions = questionnaire.applicable_questions(topic, answers)
+    if not questions:
+        # This step does not apply to these answers: go on as if it had been answered.
+        following = questionnaire.next_step(snapshot, answers, topic)
+        return redirect(_step_url(following)) if following else _resume(snapshot, answers)
+    if not questionnaire.is_answered(topic, answers) and (
+        questionnaire.assess(snapshot, answers).is_emergency
+    ):
+        # The questionnaire has already ended: nobody in an emergency is asked more.
+        return redirect("triage:result")
+
+    checklist = topic.kind == questionnaire.CHECKLIST
+    if request.method == "POST":
+        form = StepForm(request.POST, topic=topic, questions=questions)
+        if form.is_valid():
+            answers = questionnaire.prune(snapshot, answers | form.answers())
+            request.session[ANSWERS] = answers
+            if questionnaire.assess(snapshot, answers).is_emergency:
+                return redirect("triage:result")
+            if changing:
+                # Follow-up questions that now apply are asked, then back to check answers.
+                pending = questionnaire.first_unanswered_step(snapshot, answers)
+                if pending is None:
+                    return redirect("triage:check_answers")
+                return redirect(_step_url(pending, changing=True))
+            following = questionnaire.next_step(snapshot, answers, topic)
+            if following is None:
+                return redirect("triage:check_answers")
+            return redirect(_step_url(following))
+    else:
+        form = StepForm(
+            topic=topic,
+            questions=questions,
+            initial=StepForm.initial_from(questions, answers, checklist=checklist),
+        )
+
+    steps = questionnaire.active_steps(snapshot, answers)
+    position = next((i for i, t in enumerate(steps) if t.slug == topic.slug), 0)
+    if changing:
+        back_url = reverse("triage:check_answers")
+    else:
+        previous = questionnaire.previous_step(snapshot, answers, topic)
+        back_url = _step_url(previous) if previous else reverse("triage:start")
+    fields = form.field_views()
+    title = topic.title
+    if form.errors:
+        title = _("Error: %(title)s") % {"title": title}
+    return _render(
+        request,
+        "triage/step.html",
+        {
+            "page_title": title,
+            "topic": topic,
+            "form": form,
+            "fields": fields,
+            "errors": [field for field in fields if field.errors],
+            "action": _step_url(topic, changing=changing),
+            "back_url": back_url,
+            "step_number": position + 1,
+            "step_count": len(steps),
+            "checklist": checklist,
+        },
+    )
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@require_safe
+def check_answers(request: HttpRequest) -> HttpResponse:
+    snapshot = get_content()
+    answers = questionnaire.prune(snapshot, _answers(request))
+    if questionnaire.first_unanswered_step(snapshot, answers) is not None:
+        return _resume(snapshot, answers)
+    if questionnaire.assess(snapshot, answers).is_emergency:
+        return redirect("triage:result")
+    sections = [
+        (section, _step_url(section.topic, changing=True))
+        for section in questionnaire.answered_steps(snapshot, answers)
+    ]
+    return _render(
+        request,
+        "triage/check_answers.html",
+        {"page_title": _("Check your answers"), "sections": sections},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    title: str
+    urgency: str
+    action: str
+    because: tuple[tuple[str, str], ...]  # (question short label, the person's answer)
+
+
+@dataclass(frozen=True, slots=True)
+class CauseView:
+    cause: object  # CauseInfo
+    band: str
+    supporting: tuple[str, ...]
+    opposing: tuple[str, ...]
+
+
+def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessment) -> dict:
+    """What the results page shows, all of it taken from ``assessment``."""
+
+    def answered(facts) -> tuple[tuple[str, str], ...]:
+        rows = []
+        for fact in facts:
+            question = snapshot.questions.get(fact)
+            if question is not None and fact in answers:
+                rows.append(
+                    (question.short_label, questionnaire.display_answer(question, answers[fact]))
+                )
+        return tuple(rows)
+
+    flags = [
+        FlagView(
+            title=flag.title,
+            urgency=flag.urgency,
+            action=(
+                snapshot.red_flags[flag.slug].action
+                if flag.slug in snapshot.red_flags
+                else flag.action
+            ),
+            because=answered(flag.because),
+        )
+        for flag in assessment.red_flags
+    ]
+    bands = []
+    for band in BANDS:
+        causes = [
+            CauseView(
+                cause=snapshot.causes[ranked.slug],
+                band=band,
+                supporting=tuple(reason.statement for reason in ranked.supporting),
+                opposing=tuple(reason.statement for reason in ranked.opposing),
+            )
+            for ranked in assessment.causes
+            if ranked.band == band and ranked.slug in snapshot.causes
+        ]
+        if causes:
+            bands.append((band, BAND_TITLES[band], causes))
+    raised_by = [
+        snapshot.causes[slug].title for slug in assessment.urgency_from_causes if slug in snapshot.causes
+    ]
+    return {
+        "assessment": assessment,
+        "urgency": assessment.urgency,
+        "flags": flags,
+        "bands": bands,
+        "raised_by": raised_by,
+        "answered_steps": questionnaire.answered_steps(snapshot, answers),
+    }
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@require_safe
+def result(request: HttpRequest) -> HttpResponse:
+    snapshot = get_content()
+    answers = questionnaire.prune(snapshot, _answers(request))
+    assessment = questionnaire.assess(snapshot, answers)
+    if not assessment.is_emergency and (
+        questionnaire.first_unanswered_step(snapshot, answers) is not None
+    ):
+        return _resume(snapshot, answers)
+    context = result_context(snapshot, answers, assessment)
+    context["page_title"] = _("Your results")
+    return _render(request, "triage/result.html", context)
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+def start_again(request: HttpRequest) -> HttpResponse:
+    """POST clears every answer; GET only shows the button (a link must not delete anything)."""
+    if request.method == "POST":
+        request.session.flush()
+        return redirect("triage:start")
+    return _render(request, "triage/start_again.html", {"page_title": _("Start again")})
