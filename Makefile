@@ -39,6 +39,18 @@ test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
+# Production: gunicorn with whitenoise serving compressed, hashed static files. Needs at least
+# SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL): see "Running in production".
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_content
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config calfsite/gunicorn.conf.py calfsite.wsgi
+
+# 100 simulated people doing whole journeys for 60 s against gunicorn on PostgreSQL.
+loadtest: install
+	$(BIN)/python scripts/loadtest.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 

@@ -241,11 +241,15 @@ PERMISSIONS_POLICY = (
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG or TESTING else "true")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+# The preload flag alone changes nothing: the owner of the domain still has to submit it.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG or TESTING else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if envbool("BEHIND_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Lock out the client that failed, not the load balancer that every request comes from.
+    AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", "1")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # What the public is told to call. A deployment outside the UK sets its own.
 EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "999")

@@ -148,7 +148,9 @@ def test_request_bodies_and_fields_are_bounded():
 
 
 def test_a_deployment_sets_its_own_emergency_number_and_service():
-    values = production_settings(EMERGENCY_NUMBER="112", URGENT_CARE_SERVICE="Medical helpline 1733")
+    values = production_settings(
+        EMERGENCY_NUMBER="112", URGENT_CARE_SERVICE="Medical helpline 1733"
+    )
     assert values["EMERGENCY_NUMBER"] == "112"
     assert values["URGENT_CARE_SERVICE"] == "Medical helpline 1733"
 

@@ -187,7 +187,7 @@ class StepForm(forms.Form):
                     name=CHECKLIST_FIELD,
                     kind="checkboxes",
                     id=f"id_{CHECKLIST_FIELD}_0",
-                    label=_("Do you have any of these?"),
+                    label=_("Select any you have now, with your calf pain"),
                     hint=_("Select all that apply."),
                     why_we_ask=_(
                         "With calf pain, each of these signs can mean something serious, such as "

@@ -83,9 +83,9 @@ def _visible_answers(answers: dict, snapshot: ContentSnapshot) -> dict:
     kept = dict(answers)
     for topic in snapshot.topics:
         for question in topic.questions:
-            if question.ask_when is not None and question.fact in kept:
-                if question.ask_when(kept)[0] is False:
-                    del kept[question.fact]
+            asked = question.ask_when is None or question.ask_when(kept)[0] is not False
+            if question.fact in kept and not asked:
+                del kept[question.fact]
     return kept
 
 

@@ -111,12 +111,15 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             request.session[ANSWERS] = answers
             if questionnaire.assess(snapshot, answers).is_emergency:
                 return redirect("triage:result")
+            pending = questionnaire.first_unanswered_step(snapshot, answers)
             if changing:
                 # Follow-up questions that now apply are asked, then back to check answers.
-                pending = questionnaire.first_unanswered_step(snapshot, answers)
                 if pending is None:
                     return redirect("triage:check_answers")
                 return redirect(_step_url(pending, changing=True))
+            if pending is not None and not questionnaire.is_answered(topic, answers):
+                # An answer on this page brought a follow-up question on the same page.
+                return redirect(_step_url(topic))
             following = questionnaire.next_step(snapshot, answers, topic)
             if following is None:
                 return redirect("triage:check_answers")

@@ -53,7 +53,19 @@ class CriteriaField(forms.JSONField):
 class CauseForm(forms.ModelForm):
     class Meta:
         model = Cause
-        fields = "__all__"
+        fields = [
+            "slug",
+            "title",
+            "order",
+            "urgency",
+            "summary",
+            "explanation",
+            "self_care",
+            "when_to_get_help",
+            "sources",
+            "last_reviewed",
+            "next_review_due",
+        ]
 
     def clean_last_reviewed(self):
         reviewed = self.cleaned_data.get("last_reviewed")
@@ -65,21 +77,46 @@ class CauseForm(forms.ModelForm):
 class RedFlagForm(forms.ModelForm):
     class Meta:
         model = RedFlag
-        fields = "__all__"
+        fields = [
+            "slug",
+            "title",
+            "order",
+            "urgency",
+            "criteria",
+            "guidance_row",
+            "action",
+            "why_it_matters",
+            "safety_net",
+            "sources",
+        ]
         field_classes = {"criteria": CriteriaField}
 
 
 class EvidenceRuleForm(forms.ModelForm):
     class Meta:
         model = EvidenceRule
-        fields = "__all__"
+        fields = ["slug", "cause", "criteria", "direction", "strength", "statement", "order"]
         field_classes = {"criteria": CriteriaField}
 
 
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = [
+            "slug",
+            "topic",
+            "order",
+            "kind",
+            "text",
+            "short_label",
+            "hint",
+            "why_we_ask",
+            "unit",
+            "min_value",
+            "max_value",
+            "allow_not_sure",
+            "ask_when",
+        ]
         field_classes = {"ask_when": CriteriaField}
 
 
@@ -87,7 +124,7 @@ def _slug_list(value, known: set[str], what: str) -> list[str]:
     if value in (None, ""):
         return []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError(_("Give a JSON list of slugs, e.g. [\"dvt\"]."))
+        raise ValidationError(_('Give a JSON list of slugs, e.g. ["dvt"].'))
     unknown = [item for item in value if item not in known]
     if unknown:
         raise ValidationError(
@@ -99,7 +136,17 @@ def _slug_list(value, known: set[str], what: str) -> list[str]:
 class SafetyCaseForm(forms.ModelForm):
     class Meta:
         model = SafetyCase
-        fields = "__all__"
+        fields = [
+            "slug",
+            "title",
+            "guidance_row",
+            "answers",
+            "expected_urgency",
+            "expected_top_causes",
+            "expected_red_flags",
+            "absent_red_flags",
+            "notes",
+        ]
 
     def clean_answers(self):
         answers = self.cleaned_data.get("answers")

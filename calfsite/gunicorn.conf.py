@@ -1,0 +1,35 @@
+"""
+gunicorn settings for `make serve`, read from the environment like the Django settings.
+
+HOST and PORT: where to listen (127.0.0.1:8000); WEB_CONCURRENCY: worker processes (two per
+core); GUNICORN_THREADS: threads per worker (4); FORWARDED_ALLOW_IPS: the load balancers whose
+X-Forwarded-* headers are trusted.
+"""
+
+import multiprocessing
+import os
+
+bind = f"{os.getenv('HOST', '127.0.0.1')}:{os.getenv('PORT', '8000')}"
+workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2)))
+# Threads: a worker waiting on the database serves others meanwhile; the app keeps no
+# per-process state that threads could trip over (sessions are cookies).
+worker_class = "gthread"
+threads = int(os.getenv("GUNICORN_THREADS", "4"))
+timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so that a slow leak can never take a server down.
+max_requests = 5000
+max_requests_jitter = 500
+forwarded_allow_ips = os.getenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Heartbeat files in memory, and no control socket: nothing on the server's disk, and several
+# servers can run side by side on one machine.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+control_socket_disable = True
+
+# Access log: method, path without query string, status, size and time. No client address,
+# referrer or user agent: nothing that says who asked what.
+accesslog = "-"
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")

@@ -1,0 +1,79 @@
+"""Complete answer sets for the questionnaire tests, built by walking the step registry."""
+
+from triage import questionnaire
+
+# Plain answers for a healthy 40-year-old man; each case changes a few of them.
+DEFAULTS = {
+    "age": 40,
+    "sex": "male",
+    "side": "both_legs",
+    "onset": "gradual",
+    "duration_days": 2,
+    "pain_severity": "mild",
+}
+
+# One ordinary case per urgency level (checked against the rules in test_questionnaire.py).
+CASES = {
+    "emergency": {"chest_pain_or_breathless": True},
+    "urgent": {"age": 70, "side": "one_leg", "swelling": True},
+    "soon": {"statin": True, "statin_started_recently": True, "aches_elsewhere": True},
+    "self_care": {"more_standing_walking_than_usual": True, "tenderness_on_touch": True},
+}
+
+
+def default_answer(question):
+    if question.fact in DEFAULTS:
+        return DEFAULTS[question.fact]
+    if question.kind == "boolean":
+        return False
+    if question.kind == "choice":
+        return question.choices[0].value
+    return question.min_value or 0
+
+
+def complete_answers(content, overrides=None) -> dict:
+    """Every applicable question answered: the overrides, else a plain default."""
+    overrides = overrides or {}
+    answers: dict = {}
+    while True:
+        step = questionnaire.first_unanswered_step(content, answers)
+        if step is None:
+            return answers
+        for question in questionnaire.applicable_questions(step, answers):
+            if question.fact not in answers:
+                answers[question.fact] = overrides.get(question.fact, default_answer(question))
+        if questionnaire.assess(content, answers).is_emergency:
+            return answers
+
+
+def form_data(content, slug: str, answers: dict) -> dict:
+    """The POST body a person would send on step ``slug`` to give these answers."""
+    topic = questionnaire.get_step(content, slug)
+    questions = questionnaire.applicable_questions(topic, answers)
+    if topic.kind == questionnaire.CHECKLIST:
+        ticked = [q.fact for q in questions if answers.get(q.fact)]
+        return {"signs": ticked or ["none"]}
+    data = {}
+    for question in questions:
+        if question.fact not in answers:
+            continue
+        value = answers[question.fact]
+        if question.kind == "boolean":
+            data[question.fact] = {True: "yes", False: "no", None: "not_sure"}[value]
+        else:
+            data[question.fact] = str(value)
+    return data
+
+
+def set_answers(client, answers: dict) -> None:
+    """Put answers in the test client's session (a signed cookie)."""
+    from django.conf import settings
+
+    session = client.session
+    session["answers"] = answers
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
+def session_answers(client) -> dict:
+    return dict(client.session.get("answers", {}))

@@ -1,0 +1,229 @@
+"""
+Whole journeys through the public questionnaire, driven the way a person's browser does it.
+
+Each step page is read as HTML: its form is filled from a persona (fact names to values, as in
+the answer schema) and posted, and the redirect is followed to the next page. Facts the persona
+does not name get a quiet default ("None of these", "No", the first choice, the lowest number),
+so a persona only says what matters to it. The driver records the answers it gave in fact terms,
+so a test can compare the site's result with ``manage.py assess`` on the same answers.
+
+Used by the tests and by scripts/loadtest.py; it knows nothing of how requests are sent.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+CHECKLIST_NONE = "none"
+YES, NO, NOT_SURE = "yes", "no", "not_sure"
+
+# Personas: what a person answers (facts not named get the quiet default).
+CALF_STRAIN = {
+    "age": 34,
+    "sex": "male",
+    "side": "one_leg",
+    "onset": "sudden",
+    "duration_days": 2,
+    "pain_severity": "moderate",
+    "injury_or_trauma": True,
+    "more_standing_walking_than_usual": True,
+}
+POSSIBLE_CLOT = {
+    "age": 67,
+    "sex": "female",
+    "side": "one_leg",
+    "onset": "gradual",
+    "duration_days": 3,
+    "pain_severity": "moderate",
+    "swelling": True,
+    "warmth": True,
+    "tenderness_on_touch": True,
+    "long_travel_last_4_weeks": True,
+    "oestrogen_pill_or_hrt": True,
+}
+STATIN_ACHES = {
+    "age": 58,
+    "sex": "male",
+    "side": "both_legs",
+    "onset": "gradual",
+    "duration_days": 14,
+    "pain_severity": "mild",
+    "statin": True,
+    "statin_started_recently": True,
+    "aches_elsewhere": True,
+}
+EMERGENCY = {"chest_pain_or_breathless": True}
+PERSONAS = {
+    "calf-strain": CALF_STRAIN,
+    "possible-clot": POSSIBLE_CLOT,
+    "statin-aches": STATIN_ACHES,
+    "emergency": EMERGENCY,
+}
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # "checkbox" | "radio" | "number" | "hidden" | "text"
+    options: list[str] = field(default_factory=list)
+    value: str = ""
+    minimum: int | None = None
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, Field] = field(default_factory=dict)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._current: Form | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and (attributes.get("method") or "").lower() == "post":
+            self._current = Form(action=attributes.get("action") or "")
+            self.forms.append(self._current)
+        elif tag == "input" and self._current is not None and attributes.get("name"):
+            name = attributes["name"]
+            kind = (attributes.get("type") or "text").lower()
+            known = self._current.fields.setdefault(name, Field(name=name, kind=kind))
+            if kind in ("checkbox", "radio"):
+                known.options.append(attributes.get("value") or "on")
+            else:
+                known.value = attributes.get("value") or ""
+                if attributes.get("min") not in (None, ""):
+                    known.minimum = int(attributes["min"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def step_form(html: str) -> Form | None:
+    """The questionnaire form of a step page (the POST form with a question on it)."""
+    parser = _FormParser()
+    parser.feed(html)
+    for form in parser.forms:
+        if any(f.kind in ("checkbox", "radio", "number") for f in form.fields.values()):
+            return form
+    return None
+
+
+def fill(form: Form, persona: dict) -> tuple[dict[str, list[str]], dict]:
+    """The POST data for ``form`` and the answers it gives, in fact terms."""
+    data: dict[str, list[str]] = {}
+    answers: dict = {}
+    for item in form.fields.values():
+        if item.kind == "hidden":
+            data[item.name] = [item.value]
+        elif item.kind == "checkbox":
+            signs = [option for option in item.options if option != CHECKLIST_NONE]
+            ticked = [sign for sign in signs if persona.get(sign) is True]
+            data[item.name] = ticked or [CHECKLIST_NONE]
+            answers.update({sign: sign in ticked for sign in signs})
+        elif item.kind == "radio":
+            wanted = persona.get(item.name)
+            if wanted is True:
+                value = YES
+            elif wanted is False or (wanted is None and NO in item.options):
+                value = NO
+            elif wanted is None:
+                value = item.options[0]
+            else:
+                value = str(wanted)
+            data[item.name] = [value]
+            if value in (YES, NO):
+                answers[item.name] = value == YES
+            elif value != NOT_SURE:
+                answers[item.name] = value
+        elif item.kind in ("number", "text"):
+            number = persona.get(item.name, item.minimum if item.minimum is not None else 1)
+            data[item.name] = [str(number)]
+            answers[item.name] = int(number)
+    return data, answers
+
+
+def start_link(html: str) -> str:
+    match = re.search(r'href="(/check/[^"?]+/)"', html)
+    if match is None:
+        raise AssertionError("the start page has no link to the first question page")
+    return match.group(1)
+
+
+@dataclass
+class Page:
+    status: int
+    path: str  # after redirects
+    html: str
+
+
+@dataclass
+class Journey:
+    answers: dict
+    result: Page
+    pages: int
+
+
+def walk(
+    get: Callable[[str], Page],
+    post: Callable[[str, dict[str, list[str]]], Page],
+    persona: dict,
+    *,
+    max_steps: int = 40,
+) -> Journey:
+    """Start page, every step, check your answers, results; following redirects throughout."""
+    page = get("/")
+    assert page.status == 200, (page.status, page.path)
+    page = get(start_link(page.html))
+    answers: dict = {}
+    pages = 2
+    for _ in range(max_steps):
+        assert page.status == 200, (page.status, page.path)
+        if page.path.startswith("/result/"):
+            return Journey(answers, page, pages)
+        if page.path.startswith("/check/answers/"):
+            page = get("/result/")
+            pages += 1
+            continue
+        form = step_form(page.html)
+        assert form is not None, f"no questionnaire form on {page.path}"
+        data, given = fill(form, persona)
+        answers.update(given)
+        page = post(form.action or page.path, data)
+        pages += 1
+    raise AssertionError("the journey did not reach the results page")
+
+
+def result_summary(html: str) -> dict:
+    """The urgency and the ranked causes (band, slug) that a results page shows."""
+    urgency = re.search(r'class="care-card care-card--([a-z_]+)"', html)
+    causes = []
+    band = None
+    for match in re.finditer(
+        r'band-heading--([a-z_]+)|<h4 class="cause__title" id="cause-([^"]+)"', html
+    ):
+        if match.group(1):
+            band = match.group(1)
+        else:
+            causes.append((band, match.group(2)))
+    return {"urgency": urgency.group(1) if urgency else None, "causes": causes}
+
+
+def django_client_driver(client) -> tuple[Callable, Callable]:
+    """get/post for ``walk`` through a Django test client (redirects followed)."""
+
+    def page(response) -> Page:
+        return Page(response.status_code, response.request["PATH_INFO"], response.content.decode())
+
+    def get(path: str) -> Page:
+        return page(client.get(path, follow=True))
+
+    def post(path: str, data: dict[str, list[str]]) -> Page:
+        return page(client.post(path, data, follow=True))
+
+    return get, post

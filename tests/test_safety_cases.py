@@ -1,0 +1,179 @@
+"""
+The clinical safety cases of fixtures/safety_cases.json, run against the shipped content.
+
+Each case is its own test (its id is the case slug), so a failure names the case and shows
+what went wrong. The coverage tests make sure the cases keep up with the content: every red flag
+fires somewhere and stays quiet in a near miss, and every cause is expected on top somewhere.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from triage.models import Cause, Question, RedFlag, SafetyCase
+from triage.rules import EMERGENCY, URGENCY_RANK, evaluate, validate_answers
+from triage.safety import CaseSpec, check_case
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES_FILE = ROOT / "fixtures" / "safety_cases.json"
+SCHEMA_FILE = ROOT / "triage" / "answer_schema.json"
+GUIDANCE_ROW = re.compile(r"^red-flags\.md §[12]\.\d+\b")
+
+
+def _fixture_cases() -> list[dict]:
+    rows = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+    return [row["fields"] for row in rows if row["model"] == "triage.safetycase"]
+
+
+FIXTURE_CASES = _fixture_cases()
+SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def _failure(result) -> str:
+    assessment = result.assessment
+    return (
+        f"{result.case.slug}: {'; '.join(result.problems)} "
+        f"(fired: {[flag.slug for flag in assessment.red_flags]}, "
+        f"causes: {[(c.slug, c.band, c.score) for c in assessment.causes[:3]]})"
+    )
+
+
+@pytest.mark.parametrize("fields", FIXTURE_CASES, ids=[c["slug"] for c in FIXTURE_CASES])
+def test_safety_case_passes(fields, ruleset):
+    case = CaseSpec.from_model(SafetyCase.objects.get(slug=fields["slug"]))
+    assert case.answers == fields["answers"]
+    result = check_case(case, ruleset)
+    if not result.passed:
+        pytest.fail(_failure(result), pytrace=False)
+
+
+def test_every_safety_case_in_the_database_passes(ruleset):
+    cases = [CaseSpec.from_model(case) for case in SafetyCase.objects.all()]
+    assert len(cases) == len(FIXTURE_CASES)
+    failures = [_failure(r) for r in (check_case(c, ruleset) for c in cases) if not r.passed]
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+def test_there_are_at_least_50_cases():
+    assert len(FIXTURE_CASES) >= 50
+    slugs = [case["slug"] for case in FIXTURE_CASES]
+    assert len(slugs) == len(set(slugs))
+
+
+@pytest.mark.parametrize("fields", FIXTURE_CASES, ids=[c["slug"] for c in FIXTURE_CASES])
+def test_case_names_a_row_of_the_guidance(fields):
+    assert GUIDANCE_ROW.match(fields["guidance_row"]), fields["guidance_row"]
+
+
+@pytest.mark.parametrize("fields", FIXTURE_CASES, ids=[c["slug"] for c in FIXTURE_CASES])
+def test_case_answers_fit_the_answer_schema(fields, ruleset):
+    validate_answers(fields["answers"], ruleset.facts)
+
+
+@pytest.mark.django_db
+def test_cases_name_only_existing_red_flags_and_causes():
+    flags = set(RedFlag.objects.values_list("slug", flat=True))
+    causes = set(Cause.objects.values_list("slug", flat=True))
+    for case in FIXTURE_CASES:
+        named = set(case["expected_red_flags"]) | set(case["absent_red_flags"])
+        assert named <= flags, (case["slug"], named - flags)
+        assert set(case["expected_top_causes"]) <= causes, case["slug"]
+        assert not set(case["expected_red_flags"]) & set(case["absent_red_flags"]), case["slug"]
+
+
+@pytest.mark.django_db
+def test_every_red_flag_fires_in_some_case():
+    expected = {slug for case in FIXTURE_CASES for slug in case["expected_red_flags"]}
+    missing = set(RedFlag.objects.values_list("slug", flat=True)) - expected
+    assert not missing, f"red flags no case expects to fire: {sorted(missing)}"
+
+
+@pytest.mark.django_db
+def test_every_red_flag_stays_quiet_in_a_near_miss():
+    absent = {slug for case in FIXTURE_CASES for slug in case["absent_red_flags"]}
+    missing = set(RedFlag.objects.values_list("slug", flat=True)) - absent
+    assert not missing, f"red flags without a near-miss case: {sorted(missing)}"
+
+
+@pytest.mark.django_db
+def test_every_cause_is_the_expected_top_cause_of_some_case():
+    tops = {slug for case in FIXTURE_CASES for slug in case["expected_top_causes"]}
+    schema_causes = {cause["slug"] for cause in SCHEMA["causes"]}
+    assert set(Cause.objects.values_list("slug", flat=True)) == schema_causes
+    missing = schema_causes - tops
+    assert not missing, f"causes no case expects on top: {sorted(missing)}"
+
+
+def test_the_cases_cover_every_urgency_level():
+    levels = {case["expected_urgency"] for case in FIXTURE_CASES}
+    assert levels == set(URGENCY_RANK)
+
+
+def _checklist_facts() -> list[str]:
+    return list(
+        Question.objects.filter(topic__slug="emergency")
+        .order_by("order")
+        .values_list("slug", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_the_emergency_checklist_asks_the_facts_of_the_content_plan():
+    assert set(_checklist_facts()) == {
+        "chest_pain_or_breathless",
+        "coughing_blood",
+        "fainting_or_collapse",
+        "cold_pale_leg",
+        "severe_pain_out_of_proportion",
+        "saddle_numbness_or_bladder_bowel_change",
+        "feels_very_unwell_or_confused",
+    }
+
+
+@pytest.mark.django_db
+def test_each_emergency_checklist_item_alone_is_an_emergency(ruleset):
+    facts = _checklist_facts()
+    for ticked in facts:
+        for answers in ({ticked: True}, {fact: fact == ticked for fact in facts}):
+            assessment = evaluate(answers=answers, ruleset=ruleset)
+            assert assessment.urgency == EMERGENCY, answers
+            assert any(
+                flag.urgency == EMERGENCY and ticked in flag.because
+                for flag in assessment.red_flags
+            ), answers
+
+
+def test_no_red_flag_fires_when_nothing_is_known(ruleset):
+    assessment = evaluate(answers={}, ruleset=ruleset)
+    assert assessment.red_flags == ()
+    assert assessment.urgency == "self_care"
+
+
+@pytest.mark.django_db
+def test_every_red_flag_cites_a_source_and_a_guidance_row():
+    for flag in RedFlag.objects.prefetch_related("sources"):
+        assert flag.sources.exists(), flag.slug
+        assert GUIDANCE_ROW.match(flag.guidance_row), (flag.slug, flag.guidance_row)
+        assert flag.why_it_matters.strip(), flag.slug
+
+
+ACTION_WORDS = {
+    "emergency": "Call 999 or go to A&E now",
+    "urgent": "Get help today: ask for an urgent GP appointment or contact NHS 111",
+    "soon": "Book an appointment with a GP within the next few days or weeks",
+}
+
+
+@pytest.mark.django_db
+def test_every_red_flag_says_what_to_do_in_the_words_of_its_urgency():
+    for flag in RedFlag.objects.all():
+        assert ACTION_WORDS[flag.urgency] in flag.action, flag.slug
+
+
+@pytest.mark.django_db
+def test_emergency_red_flags_come_first():
+    ranks = [URGENCY_RANK[u] for u in RedFlag.objects.values_list("urgency", flat=True)]
+    assert ranks == sorted(ranks, reverse=True)

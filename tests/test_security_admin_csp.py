@@ -1,0 +1,86 @@
+"""The admin works under the strict Content Security Policy, in real Chromium."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.e2e.conftest import browser, context, page  # noqa: F401  (Playwright fixtures)
+from triage.models import Cause, Question
+
+PASSWORD = "a long passphrase 42"
+
+WATCH_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    event.violatedDirective + " " + (event.blockedURI || "inline") + " " + event.sourceFile
+      + ":" + event.lineNumber
+  );
+});
+"""
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def watched_page(page):  # noqa: F811
+    messages = []
+    page.on(
+        "console",
+        lambda message: (
+            messages.append(message.text) if message.type in ("error", "warning") else None
+        ),
+    )
+    page.on("pageerror", lambda error: messages.append(f"page error: {error}"))
+    page.add_init_script(WATCH_VIOLATIONS)
+    page.console_messages_seen = messages
+    return page
+
+
+def problems(page) -> list[str]:
+    violations = page.evaluate("window.__cspViolations || []")
+    console = [
+        m for m in page.console_messages_seen if "Content Security Policy" in m or "page error" in m
+    ]
+    return violations + console
+
+
+def test_the_admin_works_under_the_content_security_policy(seeded_live_server, watched_page):
+    User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    page = watched_page
+    base = seeded_live_server.url
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    assert problems(page) == []
+
+    cause = Cause.objects.order_by("pk").first()
+    question = Question.objects.filter(choices__isnull=False).order_by("pk").first()
+    visits = [
+        "/admin/triage/cause/",
+        "/admin/triage/cause/?q=cramp",
+        f"/admin/triage/cause/{cause.pk}/change/",
+        f"/admin/triage/question/{question.pk}/change/",
+        "/admin/triage/question/add/",
+        f"/admin/triage/cause/{cause.pk}/history/",
+    ]
+    for path in visits:
+        response = page.goto(f"{base}{path}")
+        assert response.status == 200, path
+        assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}
+        assert problems(page) == [], path
+
+    # The admin's own JavaScript runs: "Add another" on an inline adds a form row.
+    page.goto(f"{base}/admin/triage/question/{question.pk}/change/")
+    rows = page.locator(".dynamic-choices").count()
+    page.locator(".add-row a").first.click()
+    assert page.locator(".dynamic-choices").count() == rows + 1
+    assert problems(page) == []
+
+    # An edit saves under the policy too.
+    page.goto(f"{base}/admin/triage/cause/{cause.pk}/change/")
+    page.fill("#id_summary", cause.summary + " Edited.")
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{base}/admin/triage/cause/**")
+    assert problems(page) == []

@@ -1,0 +1,306 @@
+"""The question pages: GET and POST, with and without htmx, good and bad input."""
+
+import pytest
+from django.urls import reverse
+
+from tests.answer_sets import CASES, complete_answers, form_data, session_answers, set_answers
+from triage import questionnaire
+
+HTMX = {"hx-request": "true"}
+NONE_OF_THESE = {"signs": ["none"]}
+
+
+def url(slug, change=False):
+    return reverse("triage:step", args=[slug]) + ("?change=1" if change else "")
+
+
+def answers_up_to(content, slug, case="self_care"):
+    """A full answer set cut before step ``slug``: the person has reached that step."""
+    full = complete_answers(content, CASES[case])
+    order = [t.slug for t in content.topics]
+    before = {q.fact for t in content.topics[: order.index(slug)] for q in t.questions}
+    return {fact: value for fact, value in full.items() if fact in before}, full
+
+
+def all_steps(content):
+    return [t.slug for t in content.topics]
+
+
+def test_the_first_step_shows_the_emergency_checklist(client, content):
+    response = client.get(url("emergency"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html and "None of these" in html
+    assert 'type="checkbox"' in html
+    assert "Cache-Control" in response.headers and "no-store" in response["Cache-Control"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_gets_only_the_form_region(client, content):
+    full = client.get(url("emergency"))
+    partial = client.get(url("emergency"), headers=HTMX)
+    assert partial.status_code == 200
+    body = partial.content.decode()
+    assert '<div id="region"' in body
+    assert "<html" not in body and "<header" not in body
+    assert "<title>" in body  # htmx sets the page title from it
+    assert len(partial.content) < len(full.content)
+    assert len(partial.content) <= 8 * 1024
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(client, content):
+    response = client.get(
+        url("emergency"), headers={**HTMX, "hx-history-restore-request": "true"}
+    )
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["emergency", "about-you", "the-pain", "risk-factors"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_every_step_page_renders_with_its_questions(client, content, slug, htmx):
+    answers, _ = answers_up_to(content, slug)
+    set_answers(client, answers)
+    response = client.get(url(slug), headers=HTMX if htmx else {})
+    assert response.status_code == 200
+    topic = questionnaire.get_step(content, slug)
+    html = response.content.decode()
+    for question in questionnaire.applicable_questions(topic, answers):
+        assert question.text.replace("'", "&#x27;") in html
+    assert "Why we ask this" in html
+    assert "Continue" in html
+
+
+def test_a_valid_answer_is_stored_and_goes_to_the_next_step(client, content):
+    response = client.post(url("emergency"), NONE_OF_THESE)
+    assert response.status_code == 302
+    assert response["Location"] == url("about-you")
+    stored = session_answers(client)
+    assert stored == {q.fact: False for q in content.topics[0].questions}
+
+
+def test_a_valid_htmx_post_redirects_like_the_plain_one(client, content):
+    response = client.post(url("emergency"), NONE_OF_THESE, headers=HTMX)
+    assert response.status_code == 302
+    assert response["Location"] == url("about-you")
+
+
+def test_any_emergency_sign_goes_straight_to_the_result(client, content):
+    response = client.post(url("emergency"), {"signs": ["coughing_blood"]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("triage:result")
+    assert session_answers(client)["coughing_blood"] is True
+
+
+def test_a_later_answer_that_makes_an_emergency_ends_the_questionnaire(client, content):
+    answers, _ = answers_up_to(content, "back-and-nerves")
+    set_answers(client, answers)
+    data = form_data(content, "back-and-nerves", answers | {
+        "back_pain_radiating": False, "numbness_tingling": True, "leg_weakness": True
+    })
+    answers_after = answers | {"numbness_tingling": True, "leg_weakness": True,
+                               "back_pain_radiating": False, "onset": "sudden", "side": "one_leg"}
+    set_answers(client, {k: v for k, v in answers_after.items() if k not in data})
+    response = client.post(url("back-and-nerves"), data)
+    assessment = questionnaire.assess(content, session_answers(client))
+    if assessment.is_emergency:
+        assert response["Location"] == reverse("triage:result")
+    else:
+        assert response["Location"] == url("risk-factors")
+    # Whatever the content says, a page after an emergency is never shown.
+    if assessment.is_emergency:
+        later = client.get(url("risk-factors"))
+        assert later.status_code == 302 and later["Location"] == reverse("triage:result")
+
+
+def test_the_pregnancy_question_follows_on_the_same_page_for_female(client, content):
+    set_answers(client, {q.fact: False for q in content.topics[0].questions})
+    response = client.post(url("about-you"), {"age": "30", "sex": "female"})
+    assert response["Location"] == url("about-you")
+    page = client.get(url("about-you")).content.decode()
+    assert 'name="pregnant_or_postpartum"' in page
+    assert 'value="30"' in page  # earlier answers pre-filled
+
+
+def test_male_is_never_asked_about_pregnancy(client, content):
+    set_answers(client, {q.fact: False for q in content.topics[0].questions})
+    response = client.post(url("about-you"), {"age": "30", "sex": "male"})
+    assert response["Location"] == url("the-pain")
+    page = client.get(url("about-you")).content.decode()
+    assert "pregnant_or_postpartum" not in page
+
+
+def test_not_sure_is_stored_as_unknown(client, content):
+    answers, _ = answers_up_to(content, "the-leg")
+    set_answers(client, answers)
+    data = form_data(content, "the-leg", complete_answers(content, CASES["self_care"]))
+    data["swelling"] = "not_sure"
+    response = client.post(url("the-leg"), data)
+    assert response.status_code == 302
+    stored = session_answers(client)
+    assert "swelling" in stored and stored["swelling"] is None
+
+
+def test_going_back_shows_earlier_answers_pre_filled(client, content):
+    _, full = answers_up_to(content, "the-pain")
+    set_answers(client, full)
+    html = client.get(url("the-pain")).content.decode()
+    assert f'value="{full["duration_days"]}"' in html
+    assert 'value="both_legs" checked' in html
+    assert f'href="{url("about-you")}"' in html  # the back link
+
+
+# Bad input: a clear message or a redirect, never a 500, answers unchanged.
+
+
+def test_an_unknown_step_is_a_404_page_in_the_site_look(client, content):
+    response = client.get(url("no-such-step"))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_nothing_chosen_on_the_checklist_shows_the_error_summary(client, content):
+    response = client.post(url("emergency"), {})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Select the signs you have, or select &#x27;None of these&#x27;" in html
+    assert 'href="#id_signs_0"' in html and 'id="id_signs_0"' in html
+    assert "<title>Error:" in html
+    assert session_answers(client) == {}
+
+
+def test_none_of_these_with_a_sign_is_an_error(client, content):
+    response = client.post(url("emergency"), {"signs": ["none", "fainting_or_collapse"]})
+    assert response.status_code == 200
+    assert "on its own, or untick it" in response.content.decode()
+    assert session_answers(client) == {}
+
+
+def test_an_invalid_htmx_post_gets_the_region_with_errors(client, content):
+    response = client.post(url("emergency"), {}, headers=HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body and "<html" not in body
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"age": "200", "sex": "male"}, "Enter a whole number from 16 to 110"),
+        ({"age": "ten", "sex": "male"}, "Enter a whole number from 16 to 110"),
+        ({"age": "40", "sex": "robot"}, "Select an answer for"),
+        ({"age": "40"}, "Select an answer for"),
+        ({"sex": "male"}, "Enter age"),
+    ],
+    ids=["out-of-range", "not-a-number", "value-not-offered", "missing-choice", "missing-number"],
+)
+def test_bad_values_get_a_message_and_change_nothing(client, content, data, message):
+    before = {q.fact: False for q in content.topics[0].questions}
+    set_answers(client, before)
+    response = client.post(url("about-you"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert '<span class="visually-hidden">Error:</span>' in html
+    assert session_answers(client) == before
+
+
+def test_fields_of_another_step_are_ignored(client, content):
+    response = client.post(url("emergency"), {"signs": ["none"], "statin": "yes", "age": "50"})
+    assert response.status_code == 302
+    stored = session_answers(client)
+    assert "statin" not in stored and "age" not in stored
+
+
+def test_a_step_opened_too_early_redirects_to_the_first_unanswered(client, content):
+    response = client.get(url("risk-factors"))
+    assert response.status_code == 302
+    assert response["Location"] == url("emergency")
+    response = client.post(url("risk-factors"), {"smoker": "yes"})
+    assert response["Location"] == url("emergency")
+    assert session_answers(client) == {}
+
+
+def test_a_replayed_post_changes_nothing_more(client, content):
+    client.post(url("emergency"), NONE_OF_THESE)
+    client.post(url("about-you"), {"age": "40", "sex": "male"})
+    first = session_answers(client)
+    response = client.post(url("about-you"), {"age": "40", "sex": "male"})
+    assert response.status_code == 302
+    assert session_answers(client) == first
+
+
+def test_a_body_over_64_kb_is_refused_with_400(client, content):
+    before = {q.fact: False for q in content.topics[0].questions}
+    set_answers(client, before)
+    response = client.post(url("about-you"), {"age": "40", "sex": "male", "pad": "x" * 70_000})
+    assert response.status_code == 400
+    assert session_answers(client) == before
+
+
+def test_a_post_without_csrf_token_is_refused_in_plain_words(content):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    before = {q.fact: False for q in content.topics[0].questions}
+    set_answers(client, before)
+    response = client.post(url("about-you"), {"age": "40", "sex": "male"})
+    assert response.status_code == 403
+    assert "Your session may have expired" in response.content.decode()
+    assert "999" in response.content.decode()
+    assert session_answers(client) == before
+
+
+def test_put_is_not_allowed(client, content):
+    assert client.put(url("emergency")).status_code == 405
+
+
+# Change mode (from check your answers).
+
+
+def test_change_mode_returns_to_check_answers(client, content):
+    full = complete_answers(content, CASES["self_care"])
+    set_answers(client, full)
+    html = client.get(url("the-pain", change=True)).content.decode()
+    assert f'href="{reverse("triage:check_answers")}"' in html
+    assert 'action="/check/the-pain/?change=1"' in html
+    data = form_data(content, "the-pain", full)
+    response = client.post(url("the-pain", change=True), data)
+    assert response["Location"] == reverse("triage:check_answers")
+
+
+def test_changing_statin_to_yes_asks_its_follow_up_then_returns(client, content):
+    full = complete_answers(content, CASES["self_care"])
+    assert full["statin"] is False and "statin_started_recently" not in full
+    set_answers(client, full)
+    data = form_data(content, "medicines", full) | {"statin": "yes"}
+    response = client.post(url("medicines", change=True), data)
+    assert response["Location"] == url("medicines", change=True)
+    html = client.get(response["Location"]).content.decode()
+    assert 'name="statin_started_recently"' in html
+    data["statin_started_recently"] = "no"
+    response = client.post(url("medicines", change=True), data)
+    assert response["Location"] == reverse("triage:check_answers")
+
+
+def test_changing_statin_to_no_drops_its_follow_up(client, content):
+    full = complete_answers(content, CASES["soon"])
+    set_answers(client, full)
+    data = form_data(content, "medicines", full) | {"statin": "no"}
+    data.pop("statin_started_recently")
+    client.post(url("medicines", change=True), data)
+    assert "statin_started_recently" not in session_answers(client)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_step_page_takes_a_fixed_small_number_of_queries(
+    client, content, django_assert_max_num_queries, htmx
+):
+    _, full = answers_up_to(content, "risk-factors")
+    set_answers(client, full)
+    headers = HTMX if htmx else {}
+    for slug in all_steps(content):
+        with django_assert_max_num_queries(1):
+            assert client.get(url(slug), headers=headers).status_code == 200
+    with django_assert_max_num_queries(1):
+        client.post(url("risk-factors"), form_data(content, "risk-factors", full))

@@ -1,0 +1,224 @@
+"""Admin pages for the content: sources, topics, questions, red flags, causes and their rules."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from triage import gate
+from triage.admin.base import ContentAdmin
+from triage.admin.forms import (
+    CauseForm,
+    EvidenceRuleForm,
+    QuestionForm,
+    RedFlagForm,
+    a_year_after,
+)
+from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
+from triage.selectors import get_content
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Review overdue")),
+            ("due_soon", _("Due within 30 days")),
+            ("current", _("Not due yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=30)
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() == "due_soon":
+            return queryset.filter(next_review_due__gte=today, next_review_due__lte=soon)
+        if self.value() == "current":
+            return queryset.filter(next_review_due__gt=soon)
+        return queryset
+
+
+@admin.register(Source)
+class SourceAdmin(ContentAdmin):
+    list_display = ("title", "publisher", "url", "slug")
+    search_fields = ("title", "publisher", "slug", "url")
+    reviewer_only_fields = ("slug",)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Sources play no part in the rules, so the usual bulk delete stays.
+        return admin.ModelAdmin.get_actions(self, request, action_location=action_location)
+
+
+@admin.register(Topic)
+class TopicAdmin(ContentAdmin):
+    list_display = ("title", "slug", "kind", "order")
+    list_filter = ("kind",)
+    search_fields = ("title", "slug", "intro")
+    reviewer_only_fields = ("slug", "kind", "order")
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ("value", "label", "hint", "order")
+
+    def get_readonly_fields(self, request, obj=None):
+        if gate.is_reviewer(request.user):
+            return ()
+        return ("value",)
+
+
+@admin.register(Question)
+class QuestionAdmin(ContentAdmin):
+    form = QuestionForm
+    inlines = [ChoiceInline]
+    list_display = ("slug", "text", "topic", "kind", "order")
+    list_filter = ("topic", "kind")
+    search_fields = ("slug", "text", "short_label", "hint", "why_we_ask")
+    list_select_related = ("topic",)
+    reviewer_only_fields = (
+        "slug",
+        "topic",
+        "order",
+        "kind",
+        "min_value",
+        "max_value",
+        "allow_not_sure",
+        "ask_when",
+    )
+    fieldsets = [
+        (None, {"fields": ("slug", "topic", "order", "kind")}),
+        (_("Wording"), {"fields": ("text", "short_label", "hint", "why_we_ask", "unit")}),
+        (
+            _("Logic"),
+            {"fields": ("min_value", "max_value", "allow_not_sure", "ask_when")},
+        ),
+    ]
+
+
+@admin.register(RedFlag)
+class RedFlagAdmin(ContentAdmin):
+    form = RedFlagForm
+    list_display = ("title", "slug", "urgency", "guidance_row", "order")
+    list_filter = ("urgency",)
+    search_fields = ("title", "slug", "action", "why_it_matters", "guidance_row")
+    filter_horizontal = ("sources",)
+    reviewer_only_fields = ("slug", "urgency", "criteria")
+    fieldsets = [
+        (None, {"fields": ("slug", "title", "order")}),
+        (_("Clinical logic"), {"fields": ("urgency", "criteria", "guidance_row")}),
+        (
+            _("Wording (Markdown)"),
+            {"fields": ("action", "why_it_matters", "safety_net")},
+        ),
+        (_("Sources"), {"fields": ("sources",)}),
+    ]
+
+
+class EvidenceRuleInline(admin.StackedInline):
+    model = EvidenceRule
+    form = EvidenceRuleForm
+    extra = 0
+    fields = ("slug", "criteria", "direction", "strength", "statement", "order")
+
+
+@admin.register(Cause)
+class CauseAdmin(ContentAdmin):
+    form = CauseForm
+    inlines = [EvidenceRuleInline]
+    list_display = (
+        "title",
+        "slug",
+        "urgency",
+        "last_reviewed",
+        "next_review_due",
+        "review_overdue",
+    )
+    list_filter = ("urgency", ReviewFilter)
+    search_fields = ("title", "slug", "summary", "explanation")
+    filter_horizontal = ("sources",)
+    actions = ["mark_reviewed"]
+    reviewer_only_fields = ("slug", "urgency", "order", "last_reviewed")
+    fieldsets = [
+        (None, {"fields": ("slug", "title", "order", "urgency")}),
+        (
+            _("Wording (Markdown)"),
+            {"fields": ("summary", "explanation", "self_care", "when_to_get_help")},
+        ),
+        (_("Sources and review"), {"fields": ("sources", "last_reviewed", "next_review_due")}),
+    ]
+
+    @admin.display(boolean=True, description=_("review overdue"))
+    def review_overdue(self, cause):
+        return cause.next_review_due < timezone.localdate()
+
+    def has_sign_off_permission(self, request):
+        return request.user.has_perm(gate.SIGN_OFF_PERMISSION)
+
+    @admin.action(description=_("Mark as reviewed today"), permissions=["sign_off"])
+    def mark_reviewed(self, request, queryset):
+        today = timezone.localdate()
+        for cause in queryset:
+            cause.last_reviewed = today
+            cause.next_review_due = a_year_after(today)
+            cause.save(update_fields=["last_reviewed", "next_review_due"])
+            self.log_change(request, cause, _("Marked as reviewed."))
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d cause marked as reviewed today.",
+                "%(count)d causes marked as reviewed today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{opts.app_label}_{opts.model_name}_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """The cause as the public sees it, from the same snapshot the public pages read."""
+        cause = self.get_object(request, unquote(object_id))
+        if cause is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, cause):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Preview: %(title)s") % {"title": cause.title},
+            "opts": self.model._meta,
+            "original": cause,
+            "cause": get_content().causes.get(cause.slug),
+        }
+        return TemplateResponse(request, "admin/triage/cause/preview.html", context)
+
+
+@admin.register(EvidenceRule)
+class EvidenceRuleAdmin(ContentAdmin):
+    form = EvidenceRuleForm
+    list_display = ("slug", "cause", "direction", "strength", "statement")
+    list_filter = ("cause", "direction", "strength")
+    search_fields = ("slug", "statement", "cause__title")
+    list_select_related = ("cause",)
+    reviewer_only_fields = ("slug", "cause", "criteria", "direction", "strength", "statement")
