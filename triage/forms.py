@@ -140,6 +140,16 @@ class StepForm(forms.Form):
         return result
 
     @classmethod
+    def valid_answers(cls, data, *, topic: TopicInfo, questions: list[QuestionInfo]) -> dict:
+        """The answers among ``data`` that are valid on their own, ignoring the others."""
+        result: dict[str, object] = {}
+        for question in questions:
+            form = cls(data, topic=topic, questions=[question])
+            if form.is_valid():
+                result.update(form.answers())
+        return result
+
+    @classmethod
     def initial_from(cls, questions: list[QuestionInfo], answers: Mapping, *, checklist: bool):
         """The earlier answers, as the form's initial values (pre-filled when going back)."""
         asked = [q for q in questions if q.fact in answers]

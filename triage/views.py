@@ -57,6 +57,8 @@ def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
 
 def _resume(snapshot: ContentSnapshot, answers: dict) -> HttpResponseRedirect:
     """Where someone goes when they open a page whose answers they have not given yet."""
+    if questionnaire.assess(snapshot, answers).is_emergency:
+        return redirect("triage:result")
     first = questionnaire.first_unanswered_step(snapshot, answers)
     if first is None:
         return redirect("triage:check_answers")
@@ -105,6 +107,10 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 
     checklist = topic.kind == questionnaire.CHECKLIST
     if request.method == "POST":
+        # A question shown on this page that an answer on the same page makes irrelevant
+        # (statin changed to no drops "statin started recently") is no longer required.
+        posted = StepForm.valid_answers(request.POST, topic=topic, questions=questions)
+        questions = [q for q in questions if q.applies(answers | posted)]
         form = StepForm(request.POST, topic=topic, questions=questions)
         if form.is_valid():
             answers = questionnaire.prune(snapshot, answers | form.answers())

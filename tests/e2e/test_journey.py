@@ -1,0 +1,185 @@
+"""
+The whole journey in real Chromium, with JavaScript on (htmx) and off, for each urgency level.
+
+The answers come from tests.answer_sets, and each result is compared with the rules service.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.answer_sets import CASES, complete_answers
+from triage import questionnaire
+from triage.selectors import get_content
+
+pytestmark = pytest.mark.browser
+
+CARE_CARD_PREFIX = {
+    "emergency": "Emergency:",
+    "urgent": "Urgent:",
+    "soon": "Non-urgent:",
+    "self_care": "Self care:",
+}
+
+
+def form_value(value) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "not_sure"
+    return str(value)
+
+
+def current_step(page) -> str:
+    return page.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+
+
+def answer_page(page, answers: dict) -> None:
+    """Fill in the questions shown on the current page with the mouse, then Continue."""
+    region = page.locator("#region")
+    names = region.locator("form input[name]:not([type=hidden])").evaluate_all(
+        "els => [...new Set(els.map(e => e.name))]"
+    )
+    for name in names:
+        if name == "signs":
+            values = region.locator("input[name=signs]").evaluate_all("els => els.map(e => e.value)")
+            ticked = [v for v in values if answers.get(v)]
+            for value in ticked or ["none"]:
+                region.locator(f"input[name=signs][value={value}]").check()
+            continue
+        field = region.locator(f"input[name={name}]")
+        if field.first.get_attribute("type") == "number":
+            field.fill(str(answers[name]))
+        else:
+            region.locator(f"input[name={name}][value={form_value(answers[name])}]").check()
+    region.get_by_role("button", name="Continue").click()
+
+
+def answer_page_by_keyboard(page, answers: dict) -> None:
+    """The same with the keyboard alone: Tab, arrows, Space, typing and Enter."""
+    done: set[str] = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            "() => { const e = document.activeElement; return {tag: e.tagName, type: e.type,"
+            " name: e.name, value: e.value, checked: e.checked, text: e.textContent} }"
+        )
+        if info["tag"] == "BUTTON" and "Continue" in info["text"]:
+            page.keyboard.press("Enter")
+            return
+        if info["tag"] != "INPUT":
+            continue
+        name = info["name"]
+        if name == "signs":
+            wanted = bool(answers.get(info["value"])) or (
+                info["value"] == "none" and not any(answers.get(k) for k in answers_signs(page))
+            )
+            if wanted and not info["checked"]:
+                page.keyboard.press("Space")
+        elif info["type"] == "number" and name not in done:
+            page.keyboard.type(str(answers[name]))
+            done.add(name)
+        elif info["type"] == "radio" and name not in done:
+            wanted = form_value(answers[name])
+            if not info["checked"]:
+                page.keyboard.press("Space")
+            for _ in range(6):
+                if page.evaluate("() => document.activeElement.value") == wanted:
+                    break
+                page.keyboard.press("ArrowRight")
+            done.add(name)
+    raise AssertionError("the Continue button was never reached with Tab")
+
+
+def answers_signs(page) -> list[str]:
+    return page.locator("input[name=signs]").evaluate_all("els => els.map(e => e.value)")
+
+
+def run_journey(page, base_url: str, answers: dict, *, keyboard=False, expect_focus=False):
+    """From the start page to the results page; returns the list of steps seen."""
+    page.goto(base_url + "/")
+    start = page.get_by_role("link", name="Start now")
+    if keyboard:
+        start.focus()
+        page.keyboard.press("Enter")
+    else:
+        start.click()
+    seen = []
+    for _ in range(30):
+        page.wait_for_url(re.compile(r"/(check/[\w-]+|result)/$"), wait_until="commit")
+        expect(page.locator("#region h1")).to_be_visible()
+        if "/result/" in page.url:
+            return seen
+        if "/check/answers/" in page.url:
+            seen.append("answers")
+            expect(page.locator("#region h1")).to_have_text("Check your answers")
+            page.get_by_role("link", name="See your results").click()
+            continue
+        step = current_step(page)
+        expect(page.locator("#region form")).to_have_attribute("action", f"/check/{step}/")
+        if expect_focus:
+            expect(page.locator("#region h1")).to_be_focused()
+        seen.append(step)
+        (answer_page_by_keyboard if keyboard else answer_page)(page, answers)
+        page.wait_for_function(f"() => !location.pathname.endsWith('/{step}/')")
+    raise AssertionError(f"the journey did not end: {seen}")
+
+
+def check_result(page, urgency: str, answers: dict) -> None:
+    content = get_content()
+    assessment = questionnaire.assess(content, answers)
+    assert assessment.urgency == urgency
+    card = page.locator(f".care-card--{urgency}")
+    expect(card).to_be_visible()
+    expect(card.locator(".visually-hidden").first).to_have_text(CARE_CARD_PREFIX[urgency])
+    expect(page).to_have_title("Your results - Calf pain self-check")
+    for cause in assessment.causes:
+        expect(page.locator(f"#cause-{cause.slug}")).to_have_text(content.causes[cause.slug].title)
+    assert page.locator(".cause").count() == len(assessment.causes)
+
+
+@pytest.mark.parametrize("urgency", list(CASES), ids=list(CASES))
+def test_the_journey_with_javascript(seeded_live_server, page, urgency):
+    answers = complete_answers(get_content(), CASES[urgency])
+    requests = []
+    page.on("request", lambda r: requests.append(r))
+    seen = run_journey(page, seeded_live_server.url, answers, expect_focus=True)
+    check_result(page, urgency, answers)
+    assert seen[0] == "emergency"
+    if urgency == "emergency":
+        assert seen == ["emergency"]
+    else:
+        assert seen[-1] == "answers"
+    # Every step after the first page load was an htmx swap, not a page load.
+    documents = [r for r in requests if r.resource_type == "document"]
+    assert len(documents) == 1
+    assert all(r.headers.get("hx-request") == "true" for r in requests if r.resource_type == "xhr")
+
+
+@pytest.mark.parametrize("urgency", list(CASES), ids=list(CASES))
+def test_the_journey_without_javascript(seeded_live_server, no_js_page, urgency):
+    answers = complete_answers(get_content(), CASES[urgency])
+    seen = run_journey(no_js_page, seeded_live_server.url, answers)
+    check_result(no_js_page, urgency, answers)
+    assert no_js_page.locator(".js-print").is_hidden()
+    expect(no_js_page.get_by_text("use your browser’s print option")).to_be_visible()
+    assert len(seen) >= (1 if urgency == "emergency" else 9)
+
+
+def test_the_whole_journey_by_keyboard_alone(seeded_live_server, page):
+    answers = complete_answers(get_content(), CASES["urgent"])
+    run_journey(page, seeded_live_server.url, answers, keyboard=True, expect_focus=True)
+    check_result(page, "urgent", answers)
+
+
+def test_start_again_clears_everything(seeded_live_server, page):
+    answers = complete_answers(get_content(), CASES["emergency"])
+    run_journey(page, seeded_live_server.url, answers)
+    page.get_by_role("button", name="Start again").click()
+    expect(page.get_by_role("link", name="Start now")).to_be_visible()
+    page.goto(seeded_live_server.url + "/result/")
+    expect(page).to_have_url(re.compile(r"/check/emergency/$"))
+    expect(page.locator("input[name=signs]:checked")).to_have_count(0)
