@@ -99,3 +99,15 @@ def test_the_snapshot_renders_markdown_once_and_safely():
     html = str(selectors.get_content().causes["footwear"].explanation)
     assert "<strong>Shoes</strong>" in html
     assert "<script>" not in html
+
+
+def test_a_deployment_elsewhere_shows_its_own_emergency_number(settings):
+    settings.EMERGENCY_NUMBER = "112"
+    settings.URGENT_CARE_SERVICE = "your out-of-hours doctor"
+    snapshot = selectors.build_snapshot("test")
+    flag = next(f for f in snapshot.red_flags.values() if f.urgency == "emergency")
+    urgent = next(f for f in snapshot.red_flags.values() if f.urgency == "urgent")
+    assert "112" in flag.action and "999" not in flag.action
+    assert "NHS 111" not in urgent.action
+    assert "your out-of-hours doctor" in urgent.action
+    assert all("999" not in flag.safety_net for flag in snapshot.ruleset.red_flags)

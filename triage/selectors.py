@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 
 from triage import criteria
 from triage.criteria import FactSpec, Test
-from triage.markdown import render_markdown
+from triage.markdown import localise, render_markdown
 from triage.models import (
     Cause,
     Choice,
@@ -235,7 +235,7 @@ def build_snapshot(token: str = "") -> ContentSnapshot:
                 urgency=flag.urgency,
                 test=criteria.parse(flag.criteria, facts, where=f"red flag {flag.slug}"),
                 action=flag.action,
-                safety_net=flag.safety_net,
+                safety_net=localise(flag.safety_net),
             )
             for flag in red_flags
         ),
@@ -273,7 +273,7 @@ def build_snapshot(token: str = "") -> ContentSnapshot:
                 urgency=f.urgency,
                 action=render_markdown(f.action),
                 why_it_matters=render_markdown(f.why_it_matters),
-                safety_net=f.safety_net,
+                safety_net=localise(f.safety_net),
                 sources=tuple(_source(s) for s in f.sources.all()),
             )
             for f in red_flags
