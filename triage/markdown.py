@@ -42,7 +42,9 @@ def localise(text: str) -> str:
 
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML with every tag, attribute and URL scheme outside a short list removed."""
-    html = markdown_lib.markdown(localise(text or ""), extensions=["sane_lists"], output_format="html")
+    html = markdown_lib.markdown(
+        localise(text or ""), extensions=["sane_lists"], output_format="html"
+    )
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
