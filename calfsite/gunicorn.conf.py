@@ -24,7 +24,7 @@ max_requests_jitter = 500
 forwarded_allow_ips = os.getenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Heartbeat files in memory, and no control socket: nothing on the server's disk, and several
 # servers can run side by side on one machine.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 control_socket_disable = True
 
 # Access log: method, path without query string, status, size and time. No client address,

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(render_to_string("500.html", page_context(request)), status=500)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+# Django's own 403 view, without its requires_csrf_token decorator (see below).
+permission_denied = defaults.permission_denied.__wrapped__
+
+# Why not Django's default 400 and 404 views: they are wrapped in requires_csrf_token, whose
+# CSRF check reads the request body; a body Django refuses to read (a form sent as UTF-16, say)
+# raised again inside the error view and turned the 400 or 404 into a 500. The default 400 view
+# also renders without the request, so the page lacked the emergency number.
 
 
 def page_context(request: HttpRequest | None) -> dict:

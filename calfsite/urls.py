@@ -7,5 +7,8 @@ urlpatterns = [
     path("", include("triage.urls")),
 ]
 
-# Safe pages even when the database is down (see calfsite.middleware).
+# Error pages that need no database and never fail themselves (see calfsite.middleware).
+handler400 = "calfsite.middleware.bad_request"
+handler403 = "calfsite.middleware.permission_denied"
+handler404 = "calfsite.middleware.page_not_found"
 handler500 = "calfsite.middleware.server_error"

@@ -167,6 +167,7 @@ class Journey:
     answers: dict
     result: Page
     pages: int
+    visited: list[str]  # the path of every page shown, in order
 
 
 def walk(
@@ -174,18 +175,25 @@ def walk(
     post: Callable[[str, dict[str, list[str]]], Page],
     persona: dict,
     *,
+    before_answer: Callable[[int], None] | None = None,
     max_steps: int = 40,
 ) -> Journey:
-    """Start page, every step, check your answers, results; following redirects throughout."""
+    """
+    Start page, every step, check your answers, results; following redirects throughout.
+    ``before_answer(n)`` runs before the n-th answer is posted (to restart a server, say).
+    """
     page = get("/")
     assert page.status == 200, (page.status, page.path)
+    visited = [page.path]
     page = get(start_link(page.html))
     answers: dict = {}
     pages = 2
+    posted = 0
     for _ in range(max_steps):
         assert page.status == 200, (page.status, page.path)
+        visited.append(page.path)
         if page.path.startswith("/result/"):
-            return Journey(answers, page, pages)
+            return Journey(answers, page, pages, visited)
         if page.path.startswith("/check/answers/"):
             page = get("/result/")
             pages += 1
@@ -194,7 +202,10 @@ def walk(
         assert form is not None, f"no questionnaire form on {page.path}"
         data, given = fill(form, persona)
         answers.update(given)
+        if before_answer is not None:
+            before_answer(posted)
         page = post(form.action or page.path, data)
+        posted += 1
         pages += 1
     raise AssertionError("the journey did not reach the results page")
 

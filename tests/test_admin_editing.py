@@ -173,7 +173,8 @@ def test_every_change_is_recorded_with_who_and_what_and_can_be_reverted(reviewer
     assert versions.count() == 2
     latest = versions.first()
     assert latest.revision.user.username == "reviewer"
-    assert "Summary" in latest.revision.get_comment() or "summary" in latest.revision.comment
+    assert "Summary" in latest.revision.get_comment()
+    assert "Urgency" in latest.revision.get_comment()
     history = reviewer.get(admin_url(Cause, "history", cause.pk)).content.decode()
     assert "reviewer" in history
 
@@ -216,6 +217,7 @@ def test_a_deleted_red_flag_can_be_recovered(reviewer, world):
             why_it_matters="Because.",
             guidance_row="x",
         )
+        extra.sources.add(world["source"])
     version = Version.objects.get_for_object(extra).first()
     reviewer.post(admin_url(RedFlag, "delete", extra.pk), {"post": "yes"})
     assert not RedFlag.objects.filter(slug="test-extra").exists()
@@ -275,9 +277,7 @@ def test_a_refused_change_leaves_the_content_version_alone(reviewer, world):
 # Preview, lists and the safety page.
 
 
-def test_the_preview_shows_the_cause_as_the_public_sees_it_with_markdown_made_safe(
-    reviewer, world
-):
+def test_the_preview_shows_the_cause_as_the_public_sees_it_with_markdown_made_safe(reviewer, world):
     cause = world["cause"]
     _change(
         reviewer,
@@ -319,9 +319,7 @@ def test_the_cause_list_searches_the_summary(reviewer, world):
     assert [c.slug for c in response.context["cl"].result_list] == ["test-clot"]
 
 
-def test_the_safety_page_shows_each_case_passing_or_failing_with_the_difference(
-    client, world
-):
+def test_the_safety_page_shows_each_case_passing_or_failing_with_the_difference(client, world):
     client.force_login(make_user("editor", EDITOR))
     SafetyCase.objects.filter(slug="case-swollen-warm").update(expected_urgency="emergency")
 
@@ -333,3 +331,17 @@ def test_the_safety_page_shows_each_case_passing_or_failing_with_the_difference(
     assert "urgency is urgent, expected emergency" in page
     listing = client.get(admin_url(SafetyCase, "changelist")).content.decode()
     assert admin_url(SafetyCase, "run") in listing
+
+
+def test_seeding_again_keeps_an_edit_made_in_the_admin(reviewer):
+    from triage.services import seed_content
+
+    cause = Cause.objects.order_by("pk").first()
+    if cause is None:
+        pytest.fail("the shipped causes were not seeded")
+    _change(reviewer, cause, summary="An editor's better summary.")
+
+    seed_content()
+
+    cause.refresh_from_db()
+    assert cause.summary == "An editor's better summary."

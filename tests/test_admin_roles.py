@@ -1,4 +1,4 @@
-"""The two roles: a content editor changes wording; only a clinical reviewer changes clinical logic."""
+"""The two roles: an editor changes wording; only a clinical reviewer changes clinical logic."""
 
 import datetime
 
@@ -40,9 +40,7 @@ def reviewer(client):
 
 def test_the_migration_creates_both_groups_with_the_clinical_permission_for_reviewers_only():
     editor = set(Group.objects.get(name=EDITOR).permissions.values_list("codename", flat=True))
-    reviewer = set(
-        Group.objects.get(name=REVIEWER).permissions.values_list("codename", flat=True)
-    )
+    reviewer = set(Group.objects.get(name=REVIEWER).permissions.values_list("codename", flat=True))
     assert {"change_cause", "change_redflag", "change_source", "view_evidencerule"} <= editor
     assert not editor & {"change_clinical_logic", "sign_off_content", "change_evidencerule"}
     assert not editor & {"add_cause", "delete_redflag", "add_choice", "change_safetycase"}

@@ -111,9 +111,7 @@ def test_deleting_an_inline_rule_that_a_case_needs_is_refused(reviewer, world):
     assert EvidenceRule.objects.filter(pk=swelling.pk).exists()
 
 
-def test_a_change_that_raises_urgency_is_saved_with_a_warning_listing_the_cases(
-    reviewer, world
-):
+def test_a_change_that_raises_urgency_is_saved_with_a_warning_listing_the_cases(reviewer, world):
     cause = world["cause"]
     url = admin_url(Cause, "change", cause.pk)
     data = form_data(reviewer.get(url))

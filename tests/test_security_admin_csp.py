@@ -36,24 +36,24 @@ def watched_page(page):  # noqa: F811
     return page
 
 
-def problems(page) -> list[str]:
-    violations = page.evaluate("window.__cspViolations || []")
+def problems(tab) -> list[str]:
+    violations = tab.evaluate("window.__cspViolations || []")
     console = [
-        m for m in page.console_messages_seen if "Content Security Policy" in m or "page error" in m
+        m for m in tab.console_messages_seen if "Content Security Policy" in m or "page error" in m
     ]
     return violations + console
 
 
 def test_the_admin_works_under_the_content_security_policy(seeded_live_server, watched_page):
     User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    page = watched_page
+    tab = watched_page
     base = seeded_live_server.url
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-    assert problems(page) == []
+    tab.goto(f"{base}/admin/login/")
+    tab.fill("#id_username", "editor")
+    tab.fill("#id_password", PASSWORD)
+    tab.click("input[type=submit]")
+    tab.wait_for_url(f"{base}/admin/")
+    assert problems(tab) == []
 
     cause = Cause.objects.order_by("pk").first()
     question = Question.objects.filter(choices__isnull=False).order_by("pk").first()
@@ -66,21 +66,21 @@ def test_the_admin_works_under_the_content_security_policy(seeded_live_server, w
         f"/admin/triage/cause/{cause.pk}/history/",
     ]
     for path in visits:
-        response = page.goto(f"{base}{path}")
+        response = tab.goto(f"{base}{path}")
         assert response.status == 200, path
         assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}
-        assert problems(page) == [], path
+        assert problems(tab) == [], path
 
     # The admin's own JavaScript runs: "Add another" on an inline adds a form row.
-    page.goto(f"{base}/admin/triage/question/{question.pk}/change/")
-    rows = page.locator(".dynamic-choices").count()
-    page.locator(".add-row a").first.click()
-    assert page.locator(".dynamic-choices").count() == rows + 1
-    assert problems(page) == []
+    tab.goto(f"{base}/admin/triage/question/{question.pk}/change/")
+    rows = tab.locator(".dynamic-choices").count()
+    tab.locator(".add-row a").first.click()
+    assert tab.locator(".dynamic-choices").count() == rows + 1
+    assert problems(tab) == []
 
     # An edit saves under the policy too.
-    page.goto(f"{base}/admin/triage/cause/{cause.pk}/change/")
-    page.fill("#id_summary", cause.summary + " Edited.")
-    page.click("input[name=_save]")
-    page.wait_for_url(f"{base}/admin/triage/cause/**")
-    assert problems(page) == []
+    tab.goto(f"{base}/admin/triage/cause/{cause.pk}/change/")
+    tab.fill("#id_summary", cause.summary + " Edited.")
+    tab.click("input[name=_save]")
+    tab.wait_for_url(f"{base}/admin/triage/cause/**")
+    assert problems(tab) == []

@@ -49,9 +49,7 @@ def test_htmx_gets_only_the_form_region(client, content):
 
 
 def test_an_htmx_history_restore_gets_the_whole_page(client, content):
-    response = client.get(
-        url("emergency"), headers={**HTMX, "hx-history-restore-request": "true"}
-    )
+    response = client.get(url("emergency"), headers={**HTMX, "hx-history-restore-request": "true"})
     assert "<html" in response.content.decode()
 
 

@@ -1,0 +1,308 @@
+"""
+Whole pages under load, page weight and worker memory, against gunicorn as in production
+(``calfsite/gunicorn.conf.py``, DEBUG off, whitenoise's compressed manifest storage), with the
+bench settings (``bench.settings``: the site plus ``/bench/minimal/``) and the bench SQLite
+database (``BENCH_DATABASE_URL``, default ``bench/bench.sqlite3``).
+
+1. Throughput: the same server, load generator (``bench.loadgen``) and concurrency, first on the
+   minimal view, then on whole journeys; requests per second of each and their ratio.
+2. Weight: the start page with every CSS and JS file it links, compressed; each step's htmx
+   response (the partial returned for a GET with the HX-Request header), compressed.
+3. Memory: one worker (``--workers 1``, no recycling), whole journeys for 10,000 requests, its
+   resident memory read from /proc every 1,000.
+
+Environment: BENCH_SECONDS (10) per throughput run, BENCH_CONCURRENCY (20) threads,
+BENCH_WORKERS (2) gunicorn workers for throughput, BENCH_MEMORY_REQUESTS (10000).
+Run with ``make bench``; it prints figures and asserts nothing.
+"""
+
+import gzip
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import HttpClient, journey, run_load  # noqa: E402
+
+SECONDS = float(os.getenv("BENCH_SECONDS", "10"))
+CONCURRENCY = int(os.getenv("BENCH_CONCURRENCY", "20"))
+WORKERS = int(os.getenv("BENCH_WORKERS", "2"))
+MEMORY_REQUESTS = int(os.getenv("BENCH_MEMORY_REQUESTS", "10000"))
+DATABASE_URL = os.getenv("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
+HOST = "127.0.0.1"
+MINIMAL = "/bench/minimal/"
+
+KB = 1024
+FIRST_PAGE_GOAL = 60 * KB
+STEP_GOAL = 8 * KB
+MEMORY_GOAL = 150 * KB * KB
+RATIO_GOAL = 0.5
+# "No growth" allows for the allocator's noise: at most 1 MB over the last half of the run.
+GROWTH_TOLERANCE = 1 * KB * KB
+
+
+def server_environment(port: int, *, workers: int) -> dict[str, str]:
+    """Production settings, over plain HTTP on the loopback, with a throwaway secret key."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="false",
+        CALFCHECK_TESTING="false",
+        SECRET_KEY="bench-only-" + os.urandom(16).hex(),
+        ALLOWED_HOSTS=f"{HOST},localhost",
+        DATABASE_URL=DATABASE_URL,
+        STATIC_ROOT=str(ROOT / "bench" / "staticfiles"),
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        SECURE_HSTS_SECONDS="0",
+        HOST=HOST,
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_LOG_LEVEL="warning",
+    )
+    return env
+
+
+def collect_static() -> None:
+    env = server_environment(0, workers=1)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the production config; ``extra`` arguments override it."""
+
+    def __init__(self, *, workers: int, extra: tuple[str, ...] = ()):
+        self.port = free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="calfcheck-bench-", suffix=".log")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "--config",
+                "calfsite/gunicorn.conf.py",
+                # The access log is off: a line per request would measure the terminal.
+                "--access-logfile",
+                "/dev/null",
+                *extra,
+                "calfsite.wsgi",
+            ],
+            cwd=ROOT,
+            env=server_environment(self.port, workers=workers),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if HttpClient(HOST, self.port).send("GET", MINIMAL).status == 200:
+                    break
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.log.seek(0)
+                raise SystemExit("gunicorn did not start:\n" + self.log.read().decode())
+            time.sleep(0.2)
+
+    def workers(self) -> list[int]:
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def throughput() -> None:
+    server = Server(workers=WORKERS)
+    try:
+        # Warm up: every worker builds its content snapshot and compiles its templates.
+        run_load(HOST, server.port, concurrency=CONCURRENCY, seconds=2)
+        minimal = run_load(HOST, server.port, concurrency=CONCURRENCY, seconds=SECONDS, path=MINIMAL)
+        journeys = run_load(HOST, server.port, concurrency=CONCURRENCY, seconds=SECONDS)
+        weight(server.port)
+    finally:
+        server.stop()
+    print()
+    print(
+        f"Whole pages under load: gunicorn, {WORKERS} workers x its threads, "
+        f"{CONCURRENCY} client threads, {SECONDS:.0f} s each"
+    )
+    print(
+        f"  {'run':<22} {'requests':>9} {'req/s':>8} {'median':>9} {'p99':>9} "
+        f"{'errors':>7} {'client CPU':>11}"
+    )
+    for name, result in (("(a) minimal view", minimal), ("(b) whole journeys", journeys)):
+        latencies = result.latencies or [0.0]
+        print(
+            f"  {name:<22} {result.requests:>9} {result.rate:>8.0f} "
+            f"{statistics.median(latencies) * 1e3:>6.1f} ms {percentile(latencies, 99) * 1e3:>6.1f} ms "
+            f"{len(result.errors):>7} {result.cpu_seconds / result.seconds:>10.0%}"
+        )
+        for error in result.errors[:3]:
+            print(f"      error: {error}")
+    ratio = journeys.rate / minimal.rate if minimal.rate else 0.0
+    print(f"  journeys completed: {journeys.journeys}")
+    print(
+        f"  ratio b/a per request: {ratio:.2f}   goal >= {RATIO_GOAL:.2f}   "
+        f"{verdict(ratio >= RATIO_GOAL and not journeys.errors and not minimal.errors)}"
+    )
+    print(
+        "  (client CPU: the load generator's own share of one core; near 100% means it, not "
+        "the server, set the pace)"
+    )
+    print_weight()
+
+
+_weight: dict[str, object] = {}
+
+
+def weight(port: int) -> None:
+    """Measure what the server sends: run inside ``throughput`` while the server is up."""
+    client = HttpClient(HOST, port)
+    page = client.send("GET", "/")
+    html = page.body
+    assets = re.findall(r'<(?:link[^>]*href|script[^>]*src)="(/static/[^"]+)"', page.text)
+    rows = [("/ (HTML)", len(html), len(gzip.compress(html, 6)), len(brotli.compress(html, quality=5)), page.headers.get("content-encoding", "none"))]
+    for asset in assets:
+        identity = client.send("GET", asset).body
+        sizes = {}
+        for encoding in ("gzip", "br"):
+            response = client.send("GET", asset, headers={"Accept-Encoding": encoding})
+            served = response.headers.get("content-encoding", "identity")
+            sizes[encoding] = (len(response.body), served)
+        rows.append((asset, len(identity), sizes["gzip"][0], sizes["br"][0], f"{sizes['gzip'][1]}, {sizes['br'][1]}"))
+    _weight["first"] = rows
+
+    steps: list[tuple[str, int, int]] = []
+    http = HttpClient(HOST, port)
+
+    def probe(method, path, response):
+        if method == "GET" and path.startswith(("/check/", "/result/")):
+            partial = http.send("GET", path, headers={"HX-Request": "true"}).body
+            steps.append((path, len(partial), len(gzip.compress(partial, 6))))
+
+    journey(http.send, on_request=probe)
+    _weight["steps"] = steps
+
+
+def print_weight() -> None:
+    print()
+    print("Weight: the first page with all its CSS and JS (bytes on the wire)")
+    print(f"  {'resource':<48} {'raw':>8} {'gzip':>8} {'brotli':>8}  served as")
+    total_gzip = total_br = 0
+    for name, raw, gz, br, served in _weight["first"]:
+        short = re.sub(r"\.[0-9a-f]{12}\.", ".", name)
+        print(f"  {short:<48} {raw:>8} {gz:>8} {br:>8}  {served}")
+        total_gzip += gz
+        total_br += br
+    print(
+        f"  {'total':<48} {'':>8} {total_gzip:>8} {total_br:>8}  goal <= {FIRST_PAGE_GOAL // KB} KB "
+        f"(gzip)  {verdict(total_gzip <= FIRST_PAGE_GOAL)}"
+    )
+    print("  (HTML: Django sends it uncompressed; the figures are what a compressing proxy sends.)")
+    print()
+    print("Weight: each htmx step response (the partial for a GET with HX-Request)")
+    print(f"  {'page':<40} {'raw':>8} {'gzip':>8}  goal   result")
+    seen = set()
+    for path, raw, gz in _weight["steps"]:
+        if path in seen:
+            continue
+        seen.add(path)
+        if path.startswith("/check/") and not path.startswith("/check/answers/"):
+            result = f"<= {STEP_GOAL // KB} KB  {verdict(gz <= STEP_GOAL)}"
+        else:
+            result = "(not a step: no goal)"
+        print(f"  {path:<40} {raw:>8} {gz:>8}  {result}")
+
+
+def status(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM of ``pid``, in bytes."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) * KB
+    return values
+
+
+def memory() -> None:
+    # No recycling (max_requests 0): the production config restarts workers every ~5,000
+    # requests, which would hide the very growth this measures.
+    server = Server(workers=1, extra=("--workers", "1", "--max-requests", "0"))
+    samples: list[tuple[int, int]] = []
+    errors: list[str] = []
+    try:
+        (worker,) = server.workers()
+        done = 0
+        step = MEMORY_REQUESTS // 10
+        while done < MEMORY_REQUESTS:
+            result = run_load(HOST, server.port, concurrency=CONCURRENCY, max_requests=step)
+            done += result.requests
+            errors += result.errors
+            samples.append((done, status(worker)["VmRSS"]))
+        peak = status(worker)["VmHWM"]
+    finally:
+        server.stop()
+    print()
+    print(f"Memory: one gunicorn worker, whole journeys, {CONCURRENCY} client threads")
+    print(f"  {'requests':>9} {'resident':>10}")
+    for done, rss in samples:
+        print(f"  {done:>9} {rss / KB / KB:>7.1f} MB")
+    half = samples[len(samples) // 2 - 1][1]
+    growth = samples[-1][1] - half
+    print(
+        f"  peak (VmHWM): {peak / KB / KB:.1f} MB   goal < {MEMORY_GOAL // KB // KB} MB   "
+        f"{verdict(peak < MEMORY_GOAL)}"
+    )
+    print(
+        f"  growth over the last half: {growth / KB / KB:+.1f} MB   goal: none "
+        f"(at most {GROWTH_TOLERANCE // KB // KB} MB of noise)   "
+        f"{verdict(growth <= GROWTH_TOLERANCE and not errors)}"
+    )
+    for error in errors[:3]:
+        print(f"      error: {error}")
+
+
+def main() -> None:
+    collect_static()
+    throughput()
+    memory()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""
+Database work: SQL queries per request for each page of a whole journey, with the shipped
+content and again with 100x synthetic content (``bench.content``). The journey is the load
+generator's (``bench.loadgen.journey``), made through Django's test client with CSRF checks on.
+
+Runs inside one transaction that is rolled back, so the bench database keeps only the shipped
+content. Run with ``make bench``; it prints figures and asserts nothing.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.content import add_synthetic_content  # noqa: E402
+from bench.loadgen import Response, journey  # noqa: E402
+
+GOAL = 3  # queries per request, at most, on every page
+
+
+def walk() -> list[tuple[str, int]]:
+    """(request, queries) for each request of one journey, after one warm-up journey."""
+    rows: list[tuple[str, int]] = []
+
+    def make_send(record: bool):
+        client = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
+
+        def send(method, path, fields=None, headers=None):
+            kwargs = {"headers": headers or {}}
+            if fields is not None:
+                from urllib.parse import urlencode
+
+                kwargs["data"] = urlencode(fields, doseq=True)
+                kwargs["content_type"] = "application/x-www-form-urlencoded"
+            with CaptureQueriesContext(connection) as queries:
+                response = client.generic(method, path, **kwargs)
+            if record:
+                rows.append((f"{method} {path.split('?')[0]}", len(queries)))
+            return Response(
+                response.status_code,
+                {k.lower(): v for k, v in response.items()},
+                response.content,
+            )
+
+        return send
+
+    journey(make_send(record=False))  # the first request after a change builds the snapshot
+    journey(make_send(record=True))
+    return rows
+
+
+def main() -> None:
+    with transaction.atomic():
+        shipped = walk()
+        counts = add_synthetic_content(100)
+        scaled = walk()
+        transaction.set_rollback(True)
+    print()
+    print("Database work: SQL queries per request, one whole journey")
+    print(f"  100x content: {', '.join(f'{v} {k}' for k, v in counts.items())}")
+    print(f"  {'request':<34} {'1x':>4} {'100x':>5}  goal  result")
+    if [r for r, _ in shipped] != [r for r, _ in scaled]:
+        print("  MISS: the journey took different pages with 100x content")
+    for (request, one), (_, hundred) in zip(shipped, scaled, strict=False):
+        ok = one <= GOAL and one == hundred
+        print(
+            f"  {request:<34} {one:>4} {hundred:>5}  <={GOAL}   {'PASS' if ok else 'MISS'}"
+        )
+    print(f"  Goal: at most {GOAL} queries per request, the same with 100x content.")
+
+
+if __name__ == "__main__":
+    main()
