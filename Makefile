@@ -54,7 +54,16 @@ loadtest: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
+# Performance figures (docs/performance.md): rules service, queries per page, pages under load,
+# weight and memory, on a SQLite database of its own. Prints figures; not part of `make test`.
+# BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_WORKERS and BENCH_MEMORY_REQUESTS change the runs.
+BENCH_DB := sqlite:///$(CURDIR)/bench/bench.sqlite3
 bench: install
-	$(DEV_ENV) DATABASE_URL=sqlite:///$(CURDIR)/bench/bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
-	$(DEV_ENV) DATABASE_URL=sqlite:///$(CURDIR)/bench/bench.sqlite3 $(BIN)/python manage.py seed_content -v0
-	$(DEV_ENV) DATABASE_URL=sqlite:///$(CURDIR)/bench/bench.sqlite3 $(BIN)/python bench/rules.py
+	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_content -v0
+	@echo "calfcheck benchmarks, $$(date -u '+%Y-%m-%d %H:%M UTC'), $$(uname -srm)," \
+		"$$(nproc) CPUs, $$($(BIN)/python -c 'import platform; print(platform.python_version())')"
+	@grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: /CPU: /' || true
+	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/rules.py
+	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/queries.py
+	BENCH_DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/pages.py

@@ -59,9 +59,7 @@ def add_synthetic_content(factor: int) -> dict[str, int]:
         }
         Topic.objects.bulk_create(new_topics.values())
         new_questions = {
-            q.slug: _copy(
-                q, slug=q.slug + suffix, topic=new_topics[q.topic.slug], ask_when=NEVER
-            )
+            q.slug: _copy(q, slug=q.slug + suffix, topic=new_topics[q.topic.slug], ask_when=NEVER)
             for q in questions
         }
         Question.objects.bulk_create(new_questions.values())

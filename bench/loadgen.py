@@ -169,7 +169,9 @@ def fill_form(html: str, answers: dict) -> tuple[str | None, list[tuple[str, str
             fields.extend((name, v) for v in (ticked or ["none"]) if v in values)
             continue
         wanted = answers.get(name)
-        wanted = {True: "yes", False: "no"}.get(wanted, wanted) if isinstance(wanted, bool) else wanted
+        wanted = (
+            {True: "yes", False: "no"}.get(wanted, wanted) if isinstance(wanted, bool) else wanted
+        )
         choice = str(wanted) if str(wanted) in values else ("no" if "no" in values else values[0])
         fields.append((name, choice))
     return parser.action, fields
@@ -251,6 +253,123 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+class Load:
+    """
+    ``concurrency`` threads, each one person after another: whole journeys, or GET ``path`` in a
+    loop. ``resume()`` and ``pause()`` let two loads take turns on one server while each keeps
+    its people where they are in their journeys; ``take()`` returns what was done since the last
+    ``take()``.
+    """
+
+    def __init__(self, host: str, port: int, *, concurrency: int, path: str | None = None):
+        self.host, self.port, self.path = host, port, path
+        self._turn = threading.Condition()
+        self._running = False
+        self._stopped = False
+        self._in_flight = 0
+        self._threads = [
+            threading.Thread(target=self._person, daemon=True) for _ in range(concurrency)
+        ]
+        self._reset()
+        for thread in self._threads:
+            thread.start()
+
+    def _reset(self) -> None:
+        self.requests = self.journeys = 0
+        self.errors: list[str] = []
+        self.latencies: list[float] = []
+        self._active = 0.0
+        self._since = time.perf_counter() if self._running else None
+        self._cpu = time.process_time()
+
+    def _send(self, client: HttpClient, method, url, fields=None, headers=None) -> Response:
+        with self._turn:
+            while not self._running and not self._stopped:
+                self._turn.wait()
+            if self._stopped:
+                raise _Stopped
+            self._in_flight += 1
+        try:
+            start = time.perf_counter()
+            response = client.send(method, url, fields, headers)
+            elapsed = time.perf_counter() - start
+        finally:
+            with self._turn:
+                self._in_flight -= 1
+                self._turn.notify_all()
+        with self._turn:
+            self.requests += 1
+            self.latencies.append(elapsed)
+        return response
+
+    def _person(self) -> None:
+        client = HttpClient(self.host, self.port)
+
+        def send(method, url, fields=None, headers=None):
+            return self._send(client, method, url, fields, headers)
+
+        try:
+            while True:
+                client.forget()
+                try:
+                    if self.path is None:
+                        journey(send)
+                        with self._turn:
+                            self.journeys += 1
+                    else:
+                        response = send("GET", self.path)
+                        if response.status != 200:
+                            raise JourneyError(f"GET {self.path} answered {response.status}")
+                except _Stopped:
+                    return
+                except (JourneyError, OSError, http.client.HTTPException) as error:
+                    with self._turn:
+                        self.errors.append(str(error))
+                    client.close()
+                    time.sleep(0.1)  # a broken server must not be hammered in a tight loop
+        finally:
+            client.close()
+
+    def resume(self) -> None:
+        with self._turn:
+            self._running = True
+            self._since = time.perf_counter()
+            self._turn.notify_all()
+
+    def pause(self) -> None:
+        """Stop sending and wait for the requests in flight: then the server is idle."""
+        with self._turn:
+            self._running = False
+            while self._in_flight:
+                self._turn.wait()
+            if self._since is not None:
+                self._active += time.perf_counter() - self._since
+                self._since = None
+
+    def take(self) -> LoadResult:
+        with self._turn:
+            active = self._active + (
+                time.perf_counter() - self._since if self._since is not None else 0.0
+            )
+            result = LoadResult(
+                active,
+                self.requests,
+                self.journeys,
+                self.errors,
+                self.latencies,
+                time.process_time() - self._cpu,
+            )
+            self._reset()
+        return result
+
+    def stop(self) -> None:
+        with self._turn:
+            self._stopped = True
+            self._turn.notify_all()
+        for thread in self._threads:
+            thread.join()
+
+
 def run_load(
     host: str,
     port: int,
@@ -260,66 +379,17 @@ def run_load(
     max_requests: int | None = None,
     path: str | None = None,
 ) -> LoadResult:
-    """
-    ``concurrency`` threads, each one person after another: whole journeys, or GET ``path`` in a
-    loop. Stops after ``seconds`` or, across all threads, about ``max_requests`` requests.
-    """
-    lock = threading.Lock()
-    stop = threading.Event()
-    totals = {"requests": 0, "journeys": 0}
-    errors: list[str] = []
-    latencies: list[float] = []
-
-    def add(requests: int, journeys: int = 0) -> None:
-        with lock:
-            totals["requests"] += requests
-            totals["journeys"] += journeys
-            if max_requests is not None and totals["requests"] >= max_requests:
-                stop.set()
-
-    def worker() -> None:
-        client = HttpClient(host, port)
-
-        def timed_send(method, url, fields=None, headers=None):
-            if stop.is_set():
-                raise _Stopped  # time is up: leave the journey where it is
-            start = time.perf_counter()
-            response = client.send(method, url, fields, headers)
-            latencies.append(time.perf_counter() - start)
-            add(1)
-            return response
-
-        try:
-            while not stop.is_set():
-                client.forget()
-                try:
-                    if path is None:
-                        journey(timed_send)
-                        add(0, 1)
-                    else:
-                        response = timed_send("GET", path)
-                        if response.status != 200:
-                            raise JourneyError(f"GET {path} answered {response.status}")
-                except _Stopped:
-                    break
-                except (JourneyError, OSError, http.client.HTTPException) as error:
-                    with lock:
-                        errors.append(str(error))
-                    client.close()
-                    if len(errors) > 20:
-                        stop.set()
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    """One load for ``seconds``, or until about ``max_requests`` requests have been made."""
+    load = Load(host, port, concurrency=concurrency, path=path)
+    load.resume()
     started = time.perf_counter()
-    cpu_started = time.process_time()
-    for thread in threads:
-        thread.start()
-    stop.wait(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started
-    return LoadResult(elapsed, totals["requests"], totals["journeys"], errors, latencies, cpu)
+    while True:
+        time.sleep(0.01)
+        if seconds is not None and time.perf_counter() - started >= seconds:
+            break
+        if max_requests is not None and load.requests >= max_requests:
+            break
+    load.pause()
+    result = load.take()
+    load.stop()
+    return result

@@ -10,6 +10,7 @@ content. Run with ``make bench``; it prints figures and asserts nothing.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -38,8 +39,6 @@ def walk() -> list[tuple[str, int]]:
         def send(method, path, fields=None, headers=None):
             kwargs = {"headers": headers or {}}
             if fields is not None:
-                from urllib.parse import urlencode
-
                 kwargs["data"] = urlencode(fields, doseq=True)
                 kwargs["content_type"] = "application/x-www-form-urlencoded"
             with CaptureQueriesContext(connection) as queries:
@@ -68,14 +67,12 @@ def main() -> None:
     print()
     print("Database work: SQL queries per request, one whole journey")
     print(f"  100x content: {', '.join(f'{v} {k}' for k, v in counts.items())}")
-    print(f"  {'request':<34} {'1x':>4} {'100x':>5}  goal  result")
+    print(f"  {'request':<42} {'1x':>4} {'100x':>5}  goal  result")
     if [r for r, _ in shipped] != [r for r, _ in scaled]:
         print("  MISS: the journey took different pages with 100x content")
     for (request, one), (_, hundred) in zip(shipped, scaled, strict=False):
         ok = one <= GOAL and one == hundred
-        print(
-            f"  {request:<34} {one:>4} {hundred:>5}  <={GOAL}   {'PASS' if ok else 'MISS'}"
-        )
+        print(f"  {request:<42} {one:>4} {hundred:>5}  <={GOAL}   {'PASS' if ok else 'MISS'}")
     print(f"  Goal: at most {GOAL} queries per request, the same with 100x content.")
 
 

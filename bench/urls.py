@@ -3,7 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from calfsite.urls import handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from calfsite.urls import handler500  # noqa: F401
+from calfsite.urls import urlpatterns as site_urlpatterns
 
 
 def minimal(request: HttpRequest) -> HttpResponse:

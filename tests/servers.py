@@ -7,6 +7,7 @@ The PostgreSQL server of this machine (127.0.0.1:5432, user postgres) is always 
 and in CI: if it is not, these tests fail, they never skip.
 """
 
+import atexit
 import http.client
 import os
 import secrets
@@ -162,13 +163,21 @@ class Server:
             self._log_file.close()
 
     def read_log(self) -> str:
+        if self._log_file.closed:
+            return self.log
         self._log_file.flush()
         self._log_file.seek(0)
         return self._log_file.read()
 
 
 class RoundRobin:
-    """A load balancer in a thread: each request goes to the next backend in turn."""
+    """
+    A load balancer in a thread, alternating page requests in the order A, B, B, A: strict
+    A, B would send every form post to one server and every page after a redirect to the other;
+    this way both servers take posts and pages, and every post is followed by the other server.
+    """
+
+    PATTERN = (0, 1, 1, 0)
 
     HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
@@ -182,8 +191,10 @@ class RoundRobin:
         class Handler(BaseHTTPRequestHandler):
             def _forward(self):
                 with balancer._lock:
-                    backend = balancer.backends[balancer._turn % len(balancer.backends)]
-                    balancer._turn += 1
+                    turn = balancer.PATTERN[balancer._turn % len(balancer.PATTERN)]
+                    backend = balancer.backends[turn % len(balancer.backends)]
+                    if not self.path.startswith("/static/"):
+                        balancer._turn += 1
                     balancer.served.append((backend, self.command, self.path))
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
@@ -245,13 +256,17 @@ _shared_lock = threading.Lock()
 
 
 def shared_site(tmp_root: Path) -> Site:
-    """One deployment for every test of this run that needs real servers (set up once)."""
+    """
+    One deployment for every test of this run that needs real servers: set up once, dropped
+    when the run ends.
+    """
     global _shared
     with _shared_lock:
         if _shared is None:
             worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
             name = f"calfcheck_servers_{worker}"
             _shared = prepare_site(name, tmp_root / "staticfiles")
+            atexit.register(stop_shared_site)
         return _shared
 
 

@@ -1,6 +1,7 @@
 """The step registry: order, skip conditions, pruning and the rules-service input."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,7 +9,7 @@ from tests.answer_sets import CASES, complete_answers
 from triage import questionnaire
 from triage.rules import evaluate
 
-SCHEMA = json.load(open("triage/answer_schema.json", encoding="utf-8"))
+SCHEMA = json.loads(Path("triage/answer_schema.json").read_text(encoding="utf-8"))
 
 
 def test_every_fact_of_the_answer_schema_is_asked_on_some_step(content):

@@ -192,3 +192,20 @@ def test_each_page_takes_a_fixed_small_number_of_queries(
         assert client.get(CHECK, headers=headers).status_code == 200
     with django_assert_max_num_queries(1):
         client.post(reverse("triage:start_again"))
+
+
+def test_the_first_page_with_its_css_and_js_is_at_most_60_kb_compressed(client, content):
+    import gzip
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    html = client.get(reverse("triage:start")).content
+    total = len(gzip.compress(html))
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    assert len(assets) >= 3  # stylesheets, htmx and steps.js
+    for asset in assets:
+        data = (Path(settings.BASE_DIR) / "static" / asset.decode()).read_bytes()
+        total += len(gzip.compress(data))
+    assert total <= 60 * 1024, total

@@ -297,3 +297,12 @@ def test_a_step_page_takes_a_fixed_small_number_of_queries(
             assert client.get(url(slug), headers=headers).status_code == 200
     with django_assert_max_num_queries(1):
         client.post(url("risk-factors"), form_data(content, "risk-factors", full))
+
+
+def test_every_htmx_step_response_is_at_most_8_kb(client, content):
+    _, full = answers_up_to(content, "risk-factors", case="soon")
+    set_answers(client, full)
+    for slug in all_steps(content):
+        response = client.get(url(slug), headers=HTMX)
+        assert response.status_code == 200
+        assert len(response.content) <= 8 * 1024, (slug, len(response.content))

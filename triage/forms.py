@@ -242,9 +242,7 @@ class StepForm(forms.Form):
                     f"id_{question.fact}_{i}",
                     value == str(choice_value),
                 )
-                for i, (choice_value, choice_label) in enumerate(
-                    self.fields[question.fact].choices
-                )
+                for i, (choice_value, choice_label) in enumerate(self.fields[question.fact].choices)
             )
             views.append(
                 FieldView(

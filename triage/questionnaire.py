@@ -75,9 +75,7 @@ def previous_step(
 ) -> TopicInfo | None:
     """The step asked before ``before``; None for the first."""
     earlier = [
-        t
-        for t in active_steps(snapshot, answers)
-        if _order(snapshot, t) < _order(snapshot, before)
+        t for t in active_steps(snapshot, answers) if _order(snapshot, t) < _order(snapshot, before)
     ]
     return earlier[-1] if earlier else None
 
@@ -157,9 +155,7 @@ class AnsweredStep:
     rows: tuple[AnswerRow, ...]
 
 
-def answered_steps(
-    snapshot: ContentSnapshot, answers: Mapping[str, object]
-) -> list[AnsweredStep]:
+def answered_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[AnsweredStep]:
     """The answers given, step by step, for check-your-answers and the printed summary."""
     result = []
     for topic in active_steps(snapshot, answers):

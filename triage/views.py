@@ -244,7 +244,9 @@ def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessm
         if causes:
             bands.append((band, BAND_TITLES[band], causes))
     raised_by = [
-        snapshot.causes[slug].title for slug in assessment.urgency_from_causes if slug in snapshot.causes
+        snapshot.causes[slug].title
+        for slug in assessment.urgency_from_causes
+        if slug in snapshot.causes
     ]
     return {
         "assessment": assessment,

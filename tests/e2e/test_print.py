@@ -15,7 +15,10 @@ pytestmark = pytest.mark.browser
 
 def pdf_text(path) -> tuple[str, int]:
     text = subprocess.run(
-        ["/usr/bin/pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     info = subprocess.run(
         ["/usr/bin/pdfinfo", str(path)], capture_output=True, check=True, text=True
