@@ -1,6 +1,12 @@
-"""Shared fixtures: the shipped content, loaded once per test database."""
+"""
+Shared fixtures: the shipped content, loaded once per test database, and real Chromium
+(Debian's package) driven by Playwright. A missing browser is an error, never a skip.
+"""
+
+import os
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from triage.selectors import get_content
 from triage.services import seed_content
@@ -29,3 +35,51 @@ def seeded_live_server(live_server, transactional_db):
     """A live server whose database holds the shipped content (live_server flushes it)."""
     seed_content()
     return live_server
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def no_js_context(browser):
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def no_js_page(no_js_context):
+    return no_js_context.new_page()

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import browser, no_js_context, no_js_page  # noqa: F401
 from tests.journeys import POSSIBLE_CLOT, Page, result_summary, walk
 from tests.servers import RoundRobin, http_driver, shared_site
 

@@ -1,9 +1,11 @@
-"""The admin works under the strict Content Security Policy, in real Chromium."""
+"""The admin and the public pages work under the strict Content Security Policy, in Chromium."""
+
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
 
-from tests.e2e.conftest import browser, context, page  # noqa: F401  (Playwright fixtures)
+from tests.journeys import POSSIBLE_CLOT, Page, walk
 from triage.models import Cause, Question
 
 PASSWORD = "a long passphrase 42"
@@ -83,4 +85,37 @@ def test_the_admin_works_under_the_content_security_policy(seeded_live_server, w
     tab.fill("#id_summary", cause.summary + " Edited.")
     tab.click("input[name=_save]")
     tab.wait_for_url(f"{base}/admin/triage/cause/**")
+    assert problems(tab) == []
+
+
+def test_the_public_pages_work_under_the_content_security_policy(seeded_live_server, watched_page):
+    """Every public page, with JavaScript on (htmx and the site's scripts run)."""
+    tab = watched_page
+    base = seeded_live_server.url
+    api = tab.context.request  # shares the browser's cookies
+
+    def get(path):
+        response = api.get(base + path)
+        return Page(response.status, urlsplit(response.url).path, response.text())
+
+    def post(path, data):
+        response = api.post(
+            base + path,
+            data=urlencode(data, doseq=True),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return Page(response.status, urlsplit(response.url).path, response.text())
+
+    journey = walk(get, post, POSSIBLE_CLOT)
+    paths = ["/", *dict.fromkeys(journey.visited), "/check/the-leg/?change=1", "/start-again/"]
+    for path in paths:
+        response = tab.goto(base + path)
+        assert response.status == 200, path
+        tab.wait_for_load_state("networkidle")
+        assert problems(tab) == [], path
+
+    # An htmx step: the region is swapped in place, under the same policy.
+    tab.goto(base + "/check/the-leg/?change=1")
+    tab.locator("form[method=post] button[type=submit]").click()
+    tab.wait_for_load_state("networkidle")
     assert problems(tab) == []

@@ -79,6 +79,12 @@ def test_it_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_it_refuses_to_start_without_allowed_hosts():
+    result = run(["manage.py", "check"], **{**PRODUCTION, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
 def test_it_starts_without_a_secret_key_when_debugging():
     result = run(["manage.py", "check"], DEBUG="true")
     assert result.returncode == 0, result.stderr
