@@ -1,53 +1,43 @@
 """
-A small load generator for the benchmarks: whole journeys through the questionnaire, or one URL
-over and over, from threads that each keep one HTTP connection alive. Standard library only.
+The load generator of the benchmarks: the simulated people of scripts/loadtest.py (``Person``:
+one keep-alive connection, a cookie jar, redirects followed, every request timed) walking the
+journey of tests/journeys.py (each step's form filled from the page, CSRF token included), with
+no pause between pages. ``make loadtest`` uses the same two.
 
-A journey is written once against a ``send(method, path, fields=None, headers=None)`` function
-that makes one request and returns a ``Response``. ``HttpClient.send`` makes it over HTTP; the
-query-count benchmark gives it one that uses Django's test client, so both walk the same pages.
-
-It fills each step's form from the page itself: the answers of ``ORDINARY`` where a field has one,
-otherwise "None of these" for a checklist, "No" (or the first option) for a question, and the
-lowest allowed number. The CSRF token comes from the form's hidden field; the cookie comes back
-from the client's cookie jar. Redirects are followed, each one counted as a request.
+``Load`` adds what a comparison needs: a number of people sending either whole journeys or one
+URL over and over, and ``resume()``/``pause()`` so that two loads can take turns on one server
+while each keeps its people where they are in their journeys. ``HttpClient`` sends one request
+with any headers (an htmx request, an Accept-Encoding), for the weight figures.
 """
 
 import http.client
-import re
+import importlib.util
+import math
+import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode, urlsplit
+from pathlib import Path
+from urllib.parse import urlencode
 
-# An ordinary case: gradual soreness in both calves after more walking, with a few other answers.
-ORDINARY = {
-    "age": 58,
-    "sex": "female",
-    "side": "both_legs",
-    "onset": "gradual",
-    "duration_days": 2,
-    "pain_severity": "mild",
-    "swelling": False,
-    "warmth": False,
-    "redness_or_discolouration": False,
-    "tenderness_on_touch": True,
-    "more_standing_walking_than_usual": True,
-    "new_footwear_or_worn_shoes": True,
-    "statin": True,
-    "statin_started_recently": False,
-    "diuretic": False,
-    "night_cramp_before": True,
-    "smoker": False,
-    "diabetes": False,
-}
-REDIRECTS = (301, 302, 303, 307, 308)
-MAX_STEPS = 60  # more pages than the questionnaire has: a journey that loops is an error
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.cases import ORDINARY  # noqa: E402
+from tests.journeys import walk  # noqa: E402
 
 
-class JourneyError(RuntimeError):
-    pass
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # scripts/ is not a package; dataclasses there need this
+    spec.loader.exec_module(module)
+    return module
+
+
+loadtest = _load_script("loadtest")
 
 
 @dataclass
@@ -115,130 +105,6 @@ class HttpClient:
         return response
 
 
-class _FormParser(HTMLParser):
-    """The first POST form of a page that is not "start again": action and inputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.action: str | None = None
-        self.inputs: list[dict[str, str]] = []
-        self._inside = False
-        self._done = False
-
-    def handle_starttag(self, tag, attrs):
-        attributes = {k: (v or "") for k, v in attrs}
-        if self._done:
-            return
-        if tag == "form" and attributes.get("method", "").lower() == "post":
-            if "start-again" not in attributes.get("action", ""):
-                self._inside = True
-                self.action = attributes.get("action", "")
-        elif tag == "input" and self._inside:
-            self.inputs.append(attributes)
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self._inside:
-            self._inside = False
-            self._done = True
-
-
-def fill_form(html: str, answers: dict) -> tuple[str | None, list[tuple[str, str]]]:
-    """The form's action and the fields a person with ``answers`` would post."""
-    parser = _FormParser()
-    parser.feed(html)
-    fields: list[tuple[str, str]] = []
-    groups: dict[str, list[dict[str, str]]] = {}
-    for item in parser.inputs:
-        kind = item.get("type", "text").lower()
-        name = item.get("name", "")
-        if not name:
-            continue
-        if kind in ("radio", "checkbox"):
-            groups.setdefault(name, []).append(item)
-        elif kind == "number":
-            value = answers.get(name)
-            if not isinstance(value, int) or isinstance(value, bool):
-                value = int(item.get("min") or 1)
-            fields.append((name, str(value)))
-        elif kind in ("hidden", "text"):
-            fields.append((name, item.get("value", "")))
-    for name, options in groups.items():
-        values = [option.get("value", "") for option in options]
-        if options[0].get("type", "").lower() == "checkbox":
-            ticked = [v for v in values if answers.get(v) is True]
-            fields.extend((name, v) for v in (ticked or ["none"]) if v in values)
-            continue
-        wanted = answers.get(name)
-        wanted = (
-            {True: "yes", False: "no"}.get(wanted, wanted) if isinstance(wanted, bool) else wanted
-        )
-        choice = str(wanted) if str(wanted) in values else ("no" if "no" in values else values[0])
-        fields.append((name, choice))
-    return parser.action, fields
-
-
-def follow(send, method: str, path: str, fields=None, headers=None, on_request=None):
-    """One request and the redirects after it; returns the final path and response."""
-    response = send(method, path, fields, headers)
-    if on_request:
-        on_request(method, path, response)
-    hops = 0
-    while response.status in REDIRECTS:
-        hops += 1
-        if hops > 10:
-            raise JourneyError(f"too many redirects from {path}")
-        location = urlsplit(response.headers["location"])
-        path = location.path + (f"?{location.query}" if location.query else "")
-        response = send("GET", path, None, headers)
-        if on_request:
-            on_request("GET", path, response)
-    return path, response
-
-
-def journey(send, answers: dict = ORDINARY, on_request=None) -> int:
-    """
-    One person: start page, "Start now", every step posted, check answers, results.
-
-    Returns the number of requests made. ``on_request(method, path, response)`` sees each one.
-    """
-    count = 0
-
-    def counted(method, path, response):
-        nonlocal count
-        count += 1
-        if response.status >= 400:
-            raise JourneyError(f"{method} {path} answered {response.status}")
-        if on_request:
-            on_request(method, path, response)
-
-    path, response = follow(send, "GET", "/", on_request=counted)
-    match = re.search(r'href="(/check/[^"/]+/)"', response.text)
-    if not match:
-        raise JourneyError("the start page has no link to the first step")
-    path, response = follow(send, "GET", match.group(1), on_request=counted)
-    for _ in range(MAX_STEPS):
-        if path.startswith(("/check/answers/", "/result/")):
-            break
-        action, fields = fill_form(response.text, answers)
-        if action is None:
-            raise JourneyError(f"{path} has no form")
-        before = path
-        path, response = follow(send, "POST", action or path, fields, on_request=counted)
-        if path == before and response.status == 200 and 'class="error-summary' in response.text:
-            raise JourneyError(f"{before} refused the answers posted: {fields}")
-    else:
-        raise JourneyError(f"no end after {MAX_STEPS} steps")
-    if path.startswith("/check/answers/"):
-        path, response = follow(send, "GET", "/result/", on_request=counted)
-    if not path.startswith("/result/"):
-        raise JourneyError(f"the journey ended on {path}, not the results")
-    return count
-
-
-class _Stopped(Exception):
-    pass
-
-
 @dataclass
 class LoadResult:
     seconds: float
@@ -246,31 +112,54 @@ class LoadResult:
     journeys: int
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
-    cpu_seconds: float = 0.0  # the load generator's own CPU time, to see if it was the limit
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+class _Person(loadtest.Person):
+    """loadtest's person, sending only on its load's turn and with no pause between pages."""
+
+    def __init__(self, load: "Load"):
+        super().__init__(load.host, load.port, math.inf, load)
+        self.load = load
+
+    def get(self, path: str):
+        with self.load.turn():
+            return self.request("GET", path)
+
+    def post(self, path: str, data: dict[str, list[str]]):
+        with self.load.turn():
+            return self.request("POST", path, urlencode(data, doseq=True).encode())
+
+
 class Load:
     """
-    ``concurrency`` threads, each one person after another: whole journeys, or GET ``path`` in a
-    loop. ``resume()`` and ``pause()`` let two loads take turns on one server while each keeps
-    its people where they are in their journeys; ``take()`` returns what was done since the last
-    ``take()``.
+    ``concurrency`` people, each one after another: whole journeys answering ``answers``, or
+    GET ``path`` in a loop. Nothing is sent until ``resume()``; ``take()`` returns what was
+    done since the last ``take()``.
     """
 
-    def __init__(self, host: str, port: int, *, concurrency: int, path: str | None = None):
-        self.host, self.port, self.path = host, port, path
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        concurrency: int,
+        path: str | None = None,
+        answers: dict = ORDINARY,
+    ):
+        self.host, self.port, self.path, self.answers = host, port, path, answers
         self._turn = threading.Condition()
         self._running = False
         self._stopped = False
         self._in_flight = 0
-        self._threads = [
-            threading.Thread(target=self._person, daemon=True) for _ in range(concurrency)
-        ]
+        self._since: float | None = None
         self._reset()
+        self._threads = [
+            threading.Thread(target=self._live, daemon=True) for _ in range(concurrency)
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -279,56 +168,57 @@ class Load:
         self.errors: list[str] = []
         self.latencies: list[float] = []
         self._active = 0.0
-        self._since = time.perf_counter() if self._running else None
-        self._cpu = time.process_time()
+        if self._since is not None:
+            self._since = time.perf_counter()
 
-    def _send(self, client: HttpClient, method, url, fields=None, headers=None) -> Response:
+    # What loadtest.Person reports to (its ``results``).
+    def add(self, seconds: float, status) -> None:
+        with self._turn:
+            self.requests += 1
+            self.latencies.append(seconds)
+            if not isinstance(status, int) or status >= 400:
+                self.errors.append(f"answered {status}")
+
+    def journey(self) -> None:
+        with self._turn:
+            self.journeys += 1
+
+    @contextmanager
+    def turn(self):
+        """Wait for this load's turn; count the page (its redirects too) as in flight."""
         with self._turn:
             while not self._running and not self._stopped:
                 self._turn.wait()
             if self._stopped:
-                raise _Stopped
+                raise loadtest.Stop
             self._in_flight += 1
         try:
-            start = time.perf_counter()
-            response = client.send(method, url, fields, headers)
-            elapsed = time.perf_counter() - start
+            yield
         finally:
             with self._turn:
                 self._in_flight -= 1
                 self._turn.notify_all()
-        with self._turn:
-            self.requests += 1
-            self.latencies.append(elapsed)
-        return response
 
-    def _person(self) -> None:
-        client = HttpClient(self.host, self.port)
-
-        def send(method, url, fields=None, headers=None):
-            return self._send(client, method, url, fields, headers)
-
-        try:
-            while True:
-                client.forget()
-                try:
-                    if self.path is None:
-                        journey(send)
-                        with self._turn:
-                            self.journeys += 1
-                    else:
-                        response = send("GET", self.path)
-                        if response.status != 200:
-                            raise JourneyError(f"GET {self.path} answered {response.status}")
-                except _Stopped:
+    def _live(self) -> None:
+        person = _Person(self)
+        while True:
+            person.cookies.clear()  # a new person, a new session
+            try:
+                if self.path is None:
+                    walk(person.get, person.post, self.answers)
+                    self.journey()
+                else:
+                    page = person.get(self.path)
+                    if page.status != 200:
+                        raise AssertionError(f"GET {self.path} answered {page.status}")
+            except loadtest.Stop:
+                if self._stopped:
                     return
-                except (JourneyError, OSError, http.client.HTTPException) as error:
-                    with self._turn:
-                        self.errors.append(str(error))
-                    client.close()
-                    time.sleep(0.1)  # a broken server must not be hammered in a tight loop
-        finally:
-            client.close()
+                person.connection.close()  # a connection error: reconnect and go on
+            except AssertionError as error:
+                with self._turn:
+                    self.errors.append(f"journey: {str(error)[:120]}")
+                time.sleep(0.1)  # a broken server must not be hammered in a tight loop
 
     def resume(self) -> None:
         with self._turn:
@@ -337,7 +227,7 @@ class Load:
             self._turn.notify_all()
 
     def pause(self) -> None:
-        """Stop sending and wait for the requests in flight: then the server is idle."""
+        """Stop sending and wait for the pages in flight: then the server is idle."""
         with self._turn:
             self._running = False
             while self._in_flight:
@@ -348,17 +238,10 @@ class Load:
 
     def take(self) -> LoadResult:
         with self._turn:
-            active = self._active + (
-                time.perf_counter() - self._since if self._since is not None else 0.0
-            )
-            result = LoadResult(
-                active,
-                self.requests,
-                self.journeys,
-                self.errors,
-                self.latencies,
-                time.process_time() - self._cpu,
-            )
+            active = self._active
+            if self._since is not None:
+                active += time.perf_counter() - self._since
+            result = LoadResult(active, self.requests, self.journeys, self.errors, self.latencies)
             self._reset()
         return result
 
@@ -383,13 +266,14 @@ def run_load(
     load = Load(host, port, concurrency=concurrency, path=path)
     load.resume()
     started = time.perf_counter()
-    while True:
-        time.sleep(0.01)
-        if seconds is not None and time.perf_counter() - started >= seconds:
-            break
-        if max_requests is not None and load.requests >= max_requests:
-            break
-    load.pause()
-    result = load.take()
-    load.stop()
-    return result
+    try:
+        while True:
+            time.sleep(0.01)
+            if seconds is not None and time.perf_counter() - started >= seconds:
+                break
+            if max_requests is not None and load.requests >= max_requests:
+                break
+        load.pause()
+        return load.take()
+    finally:
+        load.stop()

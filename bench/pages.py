@@ -4,8 +4,10 @@ Whole pages under load, page weight and worker memory, against gunicorn as in pr
 bench settings (``bench.settings``: the site plus ``/bench/minimal/``) and the bench SQLite
 database (``BENCH_DATABASE_URL``, default ``bench/bench.sqlite3``).
 
-1. Throughput: the same server, load generator (``bench.loadgen``) and concurrency, first on the
-   minimal view, then on whole journeys; requests per second of each and their ratio.
+1. Throughput: the same server, load generator (``bench.loadgen``: scripts/loadtest.py's people
+   walking tests/journeys.py) and concurrency, on the minimal view and on whole journeys, taking
+   turns in one-second slices; requests per second of each, their ratio, and server CPU time
+   per request.
 2. Weight: the start page with every CSS and JS file it links, compressed; each step's htmx
    response (the partial returned for a GET with the HX-Request header), compressed.
 3. Memory: one worker (``--workers 1``, no recycling), whole journeys for 10,000 requests, its
@@ -17,6 +19,7 @@ Run with ``make bench``; it prints figures and asserts nothing.
 """
 
 import gzip
+import math
 import os
 import re
 import signal
@@ -28,13 +31,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import HttpClient, Load, journey, run_load  # noqa: E402
+from bench.cases import ORDINARY  # noqa: E402
+from bench.loadgen import HttpClient, Load, loadtest, run_load  # noqa: E402
+from tests.journeys import walk  # noqa: E402
 
 SECONDS = float(os.getenv("BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.getenv("BENCH_CONCURRENCY", "20"))
@@ -106,7 +112,7 @@ class Server:
                 str(Path(sys.executable).with_name("gunicorn")),
                 "--config",
                 "calfsite/gunicorn.conf.py",
-                # The access log is off: a line per request would measure the terminal.
+                # No access log: writing a line per request is not what is measured here.
                 "--access-logfile",
                 "/dev/null",
                 *extra,
@@ -119,11 +125,14 @@ class Server:
         )
         deadline = time.monotonic() + 30
         while True:
+            probe = HttpClient(HOST, self.port)
             try:
-                if HttpClient(HOST, self.port).send("GET", MINIMAL).status == 200:
+                if probe.send("GET", MINIMAL).status == 200:
                     break
             except OSError:
                 pass
+            finally:
+                probe.close()
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.log.seek(0)
                 raise SystemExit("gunicorn did not start:\n" + self.log.read().decode())
@@ -297,14 +306,24 @@ def weight(port: int) -> None:
     _weight["first"] = rows
 
     steps: list[tuple[str, int, int]] = []
-    http = HttpClient(HOST, port)
+    person = loadtest.Person(HOST, port, math.inf, loadtest.Results())
+    htmx = HttpClient(HOST, port)
+    htmx.cookies = person.cookies  # the same session: htmx asks for the page just shown
 
-    def probe(method, path, response):
-        if method == "GET" and path.startswith(("/check/", "/result/")):
-            partial = http.send("GET", path, headers={"HX-Request": "true"}).body
-            steps.append((path, len(partial), len(gzip.compress(partial, 6))))
+    def probe(page):
+        if page.path.startswith(("/check/", "/result/")):
+            partial = htmx.send("GET", page.path, headers={"HX-Request": "true"}).body
+            steps.append((page.path, len(partial), len(gzip.compress(partial, 6))))
+        return page
 
-    journey(http.send, on_request=probe)
+    walk(
+        lambda path: probe(person.request("GET", path)),
+        lambda path, data: probe(
+            person.request("POST", path, urlencode(data, doseq=True).encode())
+        ),
+        ORDINARY,
+    )
+    person.connection.close()
     _weight["steps"] = steps
 
 
@@ -358,8 +377,10 @@ def memory() -> None:
         (worker,) = server.workers()
         done = 0
         step = MEMORY_REQUESTS // 10
-        while done < MEMORY_REQUESTS:
-            result = run_load(HOST, server.port, concurrency=CONCURRENCY, max_requests=step)
+        for target in range(step, MEMORY_REQUESTS + 1, step):
+            result = run_load(
+                HOST, server.port, concurrency=CONCURRENCY, max_requests=max(1, target - done)
+            )
             done += result.requests
             errors += result.errors
             samples.append((done, status(worker)["VmRSS"]))

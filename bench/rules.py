@@ -19,7 +19,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench.loadgen import ORDINARY  # noqa: E402
+from bench.cases import ORDINARY  # noqa: E402
 from triage import criteria  # noqa: E402
 from triage.criteria import FactSpec  # noqa: E402
 from triage.models import Cause, EvidenceRule, RedFlag  # noqa: E402

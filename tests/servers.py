@@ -74,8 +74,8 @@ class Site:
         assert result.returncode in (0, 2), result.stderr
         return result
 
-    def start_server(self, port: int | None = None, *, workers: int = 1) -> "Server":
-        server = Server(self, port or free_port(), workers)
+    def start_server(self, port: int | None = None, *, workers: int = 1, **env: str) -> "Server":
+        server = Server(self, port or free_port(), workers, env)
         server.start()
         self.servers.append(server)
         return server
@@ -107,15 +107,25 @@ def prepare_site(database: str, static_root: Path, **extra: str) -> Site:
         **extra,
     )
     site = Site(database, env)
-    site.manage("collectstatic", "--noinput", "-v", "0")
+    # Compressing the static files is the slow part: it runs while the database is prepared.
+    collect = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     site.manage("migrate", "--noinput", "-v", "0")
     site.manage("seed_content")
+    _, errors = collect.communicate(timeout=180)
+    assert collect.returncode == 0, errors
     return site
 
 
 class Server:
-    def __init__(self, site: Site, port: int, workers: int):
+    def __init__(self, site: Site, port: int, workers: int, env: dict[str, str] | None = None):
         self.site = site
+        self.env = env or {}
         self.port = port
         self.workers = workers
         self.process: subprocess.Popen | None = None
@@ -126,7 +136,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {**self.site.env, "PORT": str(self.port), "WEB_CONCURRENCY": str(self.workers)}
+        env = {
+            **self.site.env,
+            **self.env,
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(self.workers),
+        }
         self._log_file = open(  # noqa: SIM115 - closed in stop()
             Path(self.site.env["STATIC_ROOT"]).parent / f"gunicorn-{self.port}.log", "w+"
         )
@@ -193,7 +208,7 @@ class RoundRobin:
                 with balancer._lock:
                     turn = balancer.PATTERN[balancer._turn % len(balancer.PATTERN)]
                     backend = balancer.backends[turn % len(balancer.backends)]
-                    if not self.path.startswith("/static/"):
+                    if balancer.is_page(self.path):
                         balancer._turn += 1
                     balancer.served.append((backend, self.command, self.path))
                 length = int(self.headers.get("Content-Length") or 0)
@@ -224,6 +239,12 @@ class RoundRobin:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    @staticmethod
+    def is_page(path: str) -> bool:
+        """A page of the site, not a static file or a browser's own request (/favicon.ico)."""
+        path = urlsplit(path).path
+        return path.endswith("/") and not path.startswith("/static/")
+
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -251,7 +272,32 @@ def http_driver(base_url: str, jar: CookieJar | None = None):
     return get, post, jar
 
 
+SERVERS_PREFIX = "calfcheck_servers_"
 _shared: Site | None = None
+
+
+def drop_abandoned_databases() -> None:
+    """Databases of earlier test processes that were killed before they could clean up."""
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as db:
+        names = db.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [SERVERS_PREFIX + "%"]
+        ).fetchall()
+    for (name,) in names:
+        pid = name.removeprefix(SERVERS_PREFIX)
+        if pid.isdigit() and not process_exists(int(pid)):
+            drop_database(name)
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 _shared_lock = threading.Lock()
 
 
@@ -263,9 +309,10 @@ def shared_site(tmp_root: Path) -> Site:
     global _shared
     with _shared_lock:
         if _shared is None:
-            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-            name = f"calfcheck_servers_{worker}"
-            _shared = prepare_site(name, tmp_root / "staticfiles")
+            # One database per test process, so that runs in two checkouts (CI and a developer
+            # at once, or xdist workers) never drop each other's database.
+            drop_abandoned_databases()
+            _shared = prepare_site(f"{SERVERS_PREFIX}{os.getpid()}", tmp_root / "staticfiles")
             atexit.register(stop_shared_site)
         return _shared
 

@@ -143,3 +143,24 @@ def test_a_few_failures_do_not_lock_the_editor_out(settings):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/check/emergency/", 400), ("/no-such-page/", 404), ("/admin/login/", 400)],
+    ids=["step", "unknown-page", "admin"],
+)
+def test_a_form_in_an_encoding_django_refuses_gets_a_4xx_not_a_500(path, status):
+    """Django's own 400 and 404 views re-read such a body and failed with a 500."""
+    client = Client(raise_request_exception=False)
+    client.get("/")
+    response = client.generic(
+        "POST",
+        path,
+        "signs=none".encode("utf-16"),
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+    )
+    assert response.status_code == status
+    if status == 400:
+        assert "Call 999" in response.content.decode()  # the page still gives the advice
