@@ -234,8 +234,8 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "same-origin", not "no-referrer": with no-referrer browsers send "Origin: null" on form posts,
-# which Django's CSRF check rightly refuses. Other sites never see a referrer.
+# Other sites never see a referrer. The site itself still gets one: over https Django's CSRF
+# check needs it from a browser that sends no Origin header.
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Django has no setting for this header: calfsite.middleware adds it. Only features browsers

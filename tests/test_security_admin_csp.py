@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def watched_page(page):  # noqa: F811
+def watched_page(page):
     messages = []
     page.on(
         "console",

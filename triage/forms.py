@@ -2,15 +2,24 @@
 One form per questionnaire step, built from the questions that apply to the answers so far.
 
 Forms only validate and turn the posted values into answers. They are rendered by our own small
-templates (templates/triage/fields/), not crispy-forms: its Bootstrap 5 pack does not give the
+markup builder (``FieldView.html``), not crispy-forms: its Bootstrap 5 pack does not give the
 GOV.UK pattern (a fieldset and legend for every radio group, the hint and the "Error:"-prefixed
 message linked by aria-describedby) without overriding every template anyway.
+
+Each field's markup is built here once per request (``FieldView.html``) rather than by a template
+include per question: includes and per-option tags were most of a step page's cost. The markup is
+the GOV.UK pattern the templates used to produce, tag for tag; step.html's {% spaceless %} still
+applies to it.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django import forms
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from triage.selectors import QuestionInfo, TopicInfo
@@ -58,6 +67,138 @@ class FieldView:
             ids.append(f"{self.name}-error")
         return " ".join(ids)
 
+    def html(self) -> SafeString:
+        """The field's markup: a fieldset of radios or checkboxes, or a labelled number input."""
+        # Plain concatenation of escaped parts: format_html per attribute cost more than the rest
+        # of the page. Every value from content or input goes through esc().
+        esc = conditional_escape
+        name = esc(self.name)
+        errors = self.errors
+        parts = [
+            '<div class="form-group form-group--error">' if errors else '<div class="form-group">'
+        ]
+        hint = f'<div class="hint" id="{name}-hint">{esc(self.hint)}</div>' if self.hint else ""
+        if errors:
+            prefix = esc(_("Error:"))
+            messages = "".join(
+                f'<p class="error-message" id="{name}-error">'
+                f'<span class="visually-hidden">{prefix}</span> {esc(error)}</p>'
+                for error in errors
+            )
+        else:
+            messages = ""
+        described = self.described_by
+        described_attr = f' aria-describedby="{esc(described)}"' if described else ""
+        if self.kind == "number":
+            field_id = esc(self.id)
+            parts.append(
+                f'<label class="label" for="{field_id}">{esc(self.label)}</label>{hint}{messages}'
+                '<div class="input-wrapper"><input class="input input--width-4'
+                f'{" input--error" if errors else ""}" id="{field_id}" name="{name}"'
+                ' type="number" inputmode="numeric"'
+            )
+            if self.min_value is not None:
+                parts.append(f' min="{esc(self.min_value)}"')
+            if self.max_value is not None:
+                parts.append(f' max="{esc(self.max_value)}"')
+            parts.append(f' step="1" autocomplete="off" value="{esc(self.value)}"{described_attr}>')
+            if self.unit:
+                parts.append(f'<span class="input__suffix">{esc(self.unit)}</span>')
+            parts.append("</div>")
+        else:
+            checkboxes = self.kind == "checkboxes"
+            options = self.options
+            parts.append(
+                f"<fieldset{described_attr}><legend>{esc(self.label)}</legend>{hint}{messages}"
+            )
+            if checkboxes:
+                parts.append('<div class="checkboxes" data-module="checkboxes">')
+                kind, hint_class = "checkbox", "hint checkboxes__hint"
+            else:
+                inline = len(options) == 2 or (len(options) == 3 and options[0].value == "yes")
+                parts.append(
+                    '<div class="radios radios--inline">' if inline else '<div class="radios">'
+                )
+                kind, hint_class = "radio", "hint radios__hint"
+            for option in options:
+                option_id = esc(option.id)
+                if option.exclusive:
+                    parts.append(f'<div class="checkboxes__divider">{esc(_("or"))}</div>')
+                parts.append(
+                    f'<div><input id="{option_id}" name="{name}" type="{kind}"'
+                    f' value="{esc(option.value)}"'
+                )
+                if option.checked:
+                    parts.append(" checked")
+                if option.exclusive:
+                    parts.append(' data-behaviour="exclusive"')
+                if option.hint:
+                    parts.append(f' aria-describedby="{option_id}-hint"')
+                parts.append(f'><label for="{option_id}">{esc(option.label)}</label>')
+                if option.hint:
+                    parts.append(
+                        f'<div class="{hint_class}" id="{option_id}-hint">{esc(option.hint)}</div>'
+                    )
+                parts.append("</div>")
+            parts.append("</div></fieldset>")
+        if self.why_we_ask:
+            parts.append(
+                f'<details class="details"><summary>{esc(_("Why we ask this"))}</summary>'
+                f"<div>{linebreaksbr(self.why_we_ask, autoescape=True)}</div></details>"
+            )
+        parts.append("</div>")
+        return mark_safe("".join(parts))  # noqa: S308 (every variable part escaped above)
+
+
+# (id of the question, language) -> (the question, its field's kind and arguments). The question
+# itself is kept so that its id cannot be reused by another object while the entry exists.
+_FIELD_ARGUMENTS: dict[tuple[int, str | None], tuple[QuestionInfo, tuple[str, dict]]] = {}
+_FIELD_ARGUMENTS_MAX = 2000  # far more than one snapshot's questions in every language
+
+
+def _field_arguments(question: QuestionInfo) -> tuple[str, dict]:
+    """A question's field arguments, translated once per snapshot and language, not per form."""
+    key = (id(question), get_language())
+    entry = _FIELD_ARGUMENTS.get(key)
+    if entry is not None and entry[0] is question:
+        return entry[1]
+    label = question.short_label or question.text
+    if question.kind == "integer":
+        message = _range_message(question)
+        arguments = (
+            "integer",
+            {
+                "min_value": question.min_value,
+                "max_value": question.max_value,
+                "error_messages": {
+                    "required": _("Enter %(label)s") % {"label": label.lower()},
+                    "invalid": message,
+                    "min_value": message,
+                    "max_value": message,
+                },
+            },
+        )
+    else:
+        if question.kind == "boolean":
+            choices = [(YES, _("Yes")), (NO, _("No"))]
+            if question.allow_not_sure:
+                choices.append((NOT_SURE, _("Not sure")))
+        else:
+            choices = [(choice.value, choice.label) for choice in question.choices]
+        message = _("Select an answer for ‘%(label)s’") % {"label": label}
+        arguments = (
+            "choice",
+            {
+                "choices": tuple(choices),
+                "error_messages": {"required": message, "invalid_choice": message},
+            },
+        )
+    if len(_FIELD_ARGUMENTS) >= _FIELD_ARGUMENTS_MAX:
+        # Content changed many times in this process: drop the old snapshots' entries.
+        _FIELD_ARGUMENTS.clear()
+    _FIELD_ARGUMENTS[key] = (question, arguments)
+    return arguments
+
 
 def _range_message(question: QuestionInfo) -> str:
     low, high = question.min_value, question.max_value
@@ -93,28 +234,16 @@ class StepForm(forms.Form):
 
     @staticmethod
     def _field(question: QuestionInfo) -> forms.Field:
-        label = question.short_label or question.text
-        if question.kind == "integer":
-            message = _range_message(question)
+        kind, kwargs = _field_arguments(question)
+        # A new field each time (fields belong to one form), from arguments translated once.
+        if kind == "integer":
             return forms.IntegerField(
-                min_value=question.min_value,
-                max_value=question.max_value,
-                error_messages={
-                    "required": _("Enter %(label)s") % {"label": label.lower()},
-                    "invalid": message,
-                    "min_value": message,
-                    "max_value": message,
-                },
+                min_value=kwargs["min_value"],
+                max_value=kwargs["max_value"],
+                error_messages=dict(kwargs["error_messages"]),
             )
-        if question.kind == "boolean":
-            choices = [(YES, _("Yes")), (NO, _("No"))]
-            if question.allow_not_sure:
-                choices.append((NOT_SURE, _("Not sure")))
-        else:
-            choices = [(choice.value, choice.label) for choice in question.choices]
-        message = _("Select an answer for ‘%(label)s’") % {"label": label}
         return forms.ChoiceField(
-            choices=choices, error_messages={"required": message, "invalid_choice": message}
+            choices=list(kwargs["choices"]), error_messages=dict(kwargs["error_messages"])
         )
 
     def clean(self):
@@ -142,11 +271,30 @@ class StepForm(forms.Form):
     @classmethod
     def valid_answers(cls, data, *, topic: TopicInfo, questions: list[QuestionInfo]) -> dict:
         """The answers among ``data`` that are valid on their own, ignoring the others."""
-        result: dict[str, object] = {}
-        for question in questions:
-            form = cls(data, topic=topic, questions=[question])
-            if form.is_valid():
-                result.update(form.answers())
+        return cls(data, topic=topic, questions=questions).valid_alone()
+
+    def valid_alone(self) -> dict:
+        """The answers among the posted data that are valid on their own, ignoring the others."""
+        if self.is_checklist:
+            # One field for every sign: whether one sign stands alone depends on the others.
+            result: dict[str, object] = {}
+            for question in self.questions:
+                form = type(self)(self.data, topic=self.topic, questions=[question])
+                if form.is_valid():
+                    result.update(form.answers())
+            return result
+        # Each field is cleaned on its own and the form adds no cross-field check, so the
+        # fields without errors are exactly those that a one-question form would accept.
+        self.is_valid()
+        result = {}
+        for question in self.questions:
+            if question.fact in self.errors or question.fact not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[question.fact]
+            if question.kind == "boolean":
+                result[question.fact] = {YES: True, NO: False}.get(value)
+            else:
+                result[question.fact] = value
         return result
 
     @classmethod

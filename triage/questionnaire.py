@@ -11,6 +11,7 @@ Views, the check-answers page, the results page and tests all decide the next st
 agree for the same answers.
 """
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -126,8 +127,25 @@ def evaluation_input(snapshot: ContentSnapshot, answers: Mapping[str, object]) -
     return {fact: value for fact, value in prune(snapshot, answers).items() if value is not None}
 
 
+# The last assessment made on this thread: a request asks for the same answers' assessment up
+# to three times (the view, the resume check, the redirect's next page), and evaluating is costly.
+_last = threading.local()
+
+
 def assess(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Assessment:
-    return evaluate(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
+    try:
+        # Types too: True == 1, but they are different answers.
+        key = frozenset((fact, type(value), value) for fact, value in answers.items())
+    except TypeError:  # an unhashable answer: nothing to remember it by
+        key = None
+    cached = getattr(_last, "entry", None)
+    # The snapshot is compared by identity: a new snapshot (content changed) is a new entry.
+    if key is not None and cached is not None and cached[0] is snapshot and cached[1] == key:
+        return cached[2]
+    assessment = evaluate(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
+    if key is not None:
+        _last.entry = (snapshot, key, assessment)
+    return assessment
 
 
 def display_answer(question: QuestionInfo, value: object) -> str:

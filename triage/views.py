@@ -109,9 +109,12 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         # A question shown on this page that an answer on the same page makes irrelevant
         # (statin changed to no drops "statin started recently") is no longer required.
-        posted = StepForm.valid_answers(request.POST, topic=topic, questions=questions)
-        questions = [q for q in questions if q.applies(answers | posted)]
         form = StepForm(request.POST, topic=topic, questions=questions)
+        posted = form.valid_alone()
+        applicable = [q for q in questions if q.applies(answers | posted)]
+        if len(applicable) != len(questions):
+            questions = applicable
+            form = StepForm(request.POST, topic=topic, questions=questions)
         if form.is_valid():
             answers = questionnaire.prune(snapshot, answers | form.answers())
             request.session[ANSWERS] = answers
