@@ -11,15 +11,18 @@ import io
 import json
 import sys
 from unittest import mock
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import QueryDict
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.journeys import CALF_STRAIN, django_client_driver, walk
+from triage import questionnaire
+from triage.forms import StepForm
 from triage.rules import AnswerError, validate_answers
 from triage.selectors import get_content
 
@@ -273,6 +276,7 @@ def test_thousands_of_hostile_requests_never_get_a_5xx_or_change_answers(prepare
                 assert request["csrf"] == "valid", request
                 assert response.status_code == 302, request
                 assert request["path"].startswith(("/check/", "/start-again/")), request
+                assert was_valid_answer(request, body, content_type, before, after), request
                 changed_by_valid_answer[0] += 1
             try:
                 validate_answers({k: v for k, v in after.items() if v is not None}, facts)
@@ -291,6 +295,22 @@ def test_thousands_of_hostile_requests_never_get_a_5xx_or_change_answers(prepare
     assert statuses.get(302, 0) > 10, statuses
     assert changed_by_valid_answer[0] > 10, "no valid answer ever changed the stored answers"
     assert prepared, "the prepared journey stored no answers"
+
+
+def was_valid_answer(request, body: bytes, content_type: str, before: dict, after: dict) -> bool:
+    """Whether the step's own form accepts what was posted ("Start again" clears everything)."""
+    path = urlsplit(request["path"]).path
+    if path == "/start-again/":
+        return after == {}
+    snapshot = get_content()
+    topic = questionnaire.get_step(snapshot, path.split("/")[2])
+    if topic is None:
+        return False
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        return True  # a multipart post: the server's parser is the only one to trust here
+    questions = questionnaire.applicable_questions(topic, questionnaire.prune(snapshot, before))
+    form = StepForm(QueryDict(body), topic=topic, questions=questions)
+    return form.is_valid() and all(after.get(k) == v for k, v in form.answers().items())
 
 
 def _client(cookies) -> Client:
