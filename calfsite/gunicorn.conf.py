@@ -12,8 +12,8 @@ import os
 bind = f"{os.getenv('HOST', '127.0.0.1')}:{os.getenv('PORT', '8000')}"
 workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2)))
 # Two threads: a worker waiting on the database serves another request meanwhile. More do not
-# help: the work is mostly Python, and threads of one process take turns on it (with 4, the
-# load test's p95 in gunicorn was 40 ms rather than 14 ms).
+# help: the work is mostly Python, and threads of one process take turns on it (in the load
+# test on a busy 2-core machine, 4 threads gave a p95 in gunicorn of 40 ms against 14 ms).
 worker_class = "gthread"
 threads = int(os.getenv("GUNICORN_THREADS", "2"))
 timeout = int(os.getenv("GUNICORN_TIMEOUT", "30"))

@@ -57,6 +57,28 @@ def test_with_the_database_down_every_page_says_what_to_do_now_and_recovers(
     assert "Traceback" not in server.log
 
 
+@pytest.mark.browser
+def test_the_503_page_is_styled_under_the_content_security_policy(tmp_path_factory, page):
+    site = shared_site(tmp_path_factory.mktemp("site"))
+    server = site.start_server()
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    try:
+        allow_connections(site.database, False)
+        try:
+            response = page.goto(f"{server.url}/check/emergency/")
+            assert response.status == 503
+            border = page.locator(".emergency").evaluate(
+                "element => getComputedStyle(element).borderTopColor"
+            )
+        finally:
+            allow_connections(site.database, True)
+    finally:
+        server.stop()
+    assert border == "rgb(213, 40, 27)"  # the style, allowed by the nonce, applied
+    assert [m for m in messages if "Content Security Policy" in m] == []
+
+
 def test_with_redis_gone_the_site_keeps_working(tmp_path_factory):
     site = shared_site(tmp_path_factory.mktemp("site"))
     nothing_listens = f"redis://127.0.0.1:{free_port()}/0"
