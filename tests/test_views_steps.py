@@ -306,3 +306,12 @@ def test_every_htmx_step_response_is_at_most_8_kb(client, content):
         response = client.get(url(slug), headers=HTMX)
         assert response.status_code == 200
         assert len(response.content) <= 8 * 1024, (slug, len(response.content))
+
+
+def test_every_page_shows_the_emergency_number_the_deployment_sets(client, content, settings):
+    # The emergency box is rendered once per language and number, never a stale one.
+    assert "Call 999 now" in client.get("/").content.decode()
+    settings.EMERGENCY_NUMBER = "112"
+    page = client.get("/").content.decode()
+    assert "Call 112 now" in page
+    assert "Call 999 now" not in page

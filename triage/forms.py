@@ -14,6 +14,7 @@ applies to it.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import forms
 from django.template.defaultfilters import linebreaksbr
@@ -68,6 +69,10 @@ class FieldView:
         return " ".join(ids)
 
     def html(self) -> SafeString:
+        """The field's markup, built once per distinct field, value, error and language."""
+        return _field_html(self, get_language())
+
+    def build_html(self) -> SafeString:
         """The field's markup: a fieldset of radios or checkboxes, or a labelled number input."""
         # Plain concatenation of escaped parts: format_html per attribute cost more than the rest
         # of the page. Every value from content or input goes through esc().
@@ -148,6 +153,13 @@ class FieldView:
             )
         parts.append("</div>")
         return mark_safe("".join(parts))  # noqa: S308 (every variable part escaped above)
+
+
+@lru_cache(maxsize=4096)
+def _field_html(view: FieldView, language: str | None) -> SafeString:
+    # A FieldView is frozen and holds its texts, so an edited question is a new key; the
+    # language is part of the key for the translated words ("Error:", "or", "Why we ask this").
+    return view.build_html()
 
 
 # (id of the question, language) -> (the question, its field's kind and arguments). The question

@@ -1,7 +1,11 @@
-"""Template tags for pages rendered without a request (such as the CSRF failure page)."""
+"""Template tags: public settings for pages rendered without a request, and fixed fragments."""
+
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -14,3 +18,24 @@ def public_setting(name: str) -> str:
     if name not in PUBLIC_SETTINGS:
         raise template.TemplateSyntaxError(f"{name} is not a public setting")
     return getattr(settings, name)
+
+
+@register.simple_tag
+def fixed_fragment(template_name: str) -> str:
+    """
+    A part of every page that depends only on the language and the public settings (the
+    emergency box, the footer), rendered once per process and language rather than per request.
+    """
+    return _fixed_fragment(
+        template_name,
+        get_language(),
+        settings.EMERGENCY_NUMBER,
+        settings.URGENT_CARE_SERVICE,
+    )
+
+
+@lru_cache(maxsize=64)
+def _fixed_fragment(template_name: str, language: str | None, number: str, service: str):
+    return render_to_string(
+        template_name, {"EMERGENCY_NUMBER": number, "URGENT_CARE_SERVICE": service}
+    )
