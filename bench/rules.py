@@ -20,6 +20,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench.cases import ORDINARY  # noqa: E402
+from bench.content import rename  # noqa: E402
 from triage import criteria  # noqa: E402
 from triage.criteria import FactSpec  # noqa: E402
 from triage.models import Cause, EvidenceRule, RedFlag  # noqa: E402
@@ -29,17 +30,6 @@ from triage.selectors import get_content  # noqa: E402
 FACTORS = (1, 10, 100)
 GOALS = {1: 200e-6, 100: 20e-3}  # seconds, median
 TYPICAL = ORDINARY  # the same ordinary case the load generator answers with
-
-
-def rename(data, suffix):
-    if isinstance(data, dict):
-        return {
-            key: (value + suffix if key == "fact" else rename(value, suffix))
-            for key, value in data.items()
-        }
-    if isinstance(data, list):
-        return [rename(item, suffix) for item in data]
-    return data
 
 
 def scaled(factor: int) -> tuple[RuleSet, dict]:
