@@ -8,6 +8,7 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.admin_support import EDITOR, REVIEWER, isolated_content, make_user
 from triage.selectors import get_content
 from triage.services import seed_content
 
@@ -28,6 +29,26 @@ def content(db):
 @pytest.fixture
 def ruleset(content):
     return content.ruleset
+
+
+@pytest.fixture
+def world(db):
+    """A small content set of its own for admin tests, independent of the shipped fixtures."""
+    return isolated_content()
+
+
+@pytest.fixture
+def editor(client, db):
+    """The test client, logged in as a content editor."""
+    client.force_login(make_user("editor", EDITOR))
+    return client
+
+
+@pytest.fixture
+def reviewer(client, db):
+    """The test client, logged in as a clinical reviewer."""
+    client.force_login(make_user("reviewer", REVIEWER))
+    return client
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from reversion.models import Version
 
 from tests.admin_support import (
     EDITOR,
-    REVIEWER,
     admin_url,
     errors_of,
     form_data,
-    isolated_content,
     make_user,
 )
 from triage import selectors
@@ -22,17 +20,6 @@ pytestmark = pytest.mark.django_db
 
 # Answers under which the isolated world's red flag fires and its cause is "more likely".
 ANSWERS = {"chest_pain_or_breathless": True, "swelling": True, "warmth": True}
-
-
-@pytest.fixture
-def world():
-    return isolated_content()
-
-
-@pytest.fixture
-def reviewer(client):
-    client.force_login(make_user("reviewer", REVIEWER))
-    return client
 
 
 def _change(client, obj, **changes):

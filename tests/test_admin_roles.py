@@ -13,29 +13,11 @@ from tests.admin_support import (
     admin_url,
     errors_of,
     form_data,
-    isolated_content,
     make_user,
 )
 from triage.models import Cause, EvidenceRule, Question, RedFlag, SafetyCase, Source, Topic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return isolated_content()
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(make_user("editor", EDITOR))
-    return client
-
-
-@pytest.fixture
-def reviewer(client):
-    client.force_login(make_user("reviewer", REVIEWER))
-    return client
 
 
 def test_the_migration_creates_both_groups_with_the_clinical_permission_for_reviewers_only():

@@ -4,29 +4,15 @@ import pytest
 from django.contrib.messages import get_messages
 
 from tests.admin_support import (
-    REVIEWER,
     admin_url,
     ensure_question,
     errors_of,
     form_data,
-    isolated_content,
-    make_user,
 )
 from triage import gate
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return isolated_content()
-
-
-@pytest.fixture
-def reviewer(client):
-    client.force_login(make_user("reviewer", REVIEWER))
-    return client
 
 
 def test_the_isolated_cases_pass_before_any_change(world):
