@@ -332,3 +332,15 @@ def test_seeding_again_keeps_an_edit_made_in_the_admin(reviewer):
 
     cause.refresh_from_db()
     assert cause.summary == "An editor's better summary."
+
+
+def test_the_preview_uses_the_public_cause_block_with_every_statement(reviewer, world):
+    cause = world["cause"]
+    statements = list(cause.rules.values_list("statement", "direction"))
+
+    page = reviewer.get(admin_url(Cause, "preview", cause.pk)).content.decode()
+
+    assert f'<article class="cause" aria-labelledby="cause-{cause.slug}">' in page
+    assert statements
+    for statement, _direction in statements:
+        assert statement.replace("'", "&#x27;") in page

@@ -24,6 +24,7 @@ from triage.admin.forms import (
 )
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
 from triage.selectors import get_content
+from triage.views import CauseView
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -209,7 +210,7 @@ class CauseAdmin(ContentAdmin):
             "title": _("Preview: %(title)s") % {"title": cause.title},
             "opts": self.model._meta,
             "original": cause,
-            "cause": get_content().causes.get(cause.slug),
+            "item": _preview_item(cause.slug),
         }
         return TemplateResponse(request, "admin/triage/cause/preview.html", context)
 
@@ -222,3 +223,18 @@ class EvidenceRuleAdmin(ContentAdmin):
     search_fields = ("slug", "statement", "cause__title")
     list_select_related = ("cause",)
     reviewer_only_fields = ("slug", "cause", "criteria", "direction", "strength", "statement")
+
+
+def _preview_item(slug: str) -> CauseView | None:
+    """The cause as the results page shows it, with every statement its rules can give."""
+    snapshot = get_content()
+    info = snapshot.causes.get(slug)
+    spec = next((c for c in snapshot.ruleset.causes if c.slug == slug), None)
+    if info is None or spec is None:
+        return None
+    return CauseView(
+        cause=info,
+        band="",
+        supporting=tuple(rule.statement for rule in spec.rules if rule.weight > 0),
+        opposing=tuple(rule.statement for rule in spec.rules if rule.weight < 0),
+    )
