@@ -223,3 +223,9 @@ def test_an_editor_can_add_a_source_but_not_a_safety_case(editor, world):
     assert response.status_code == 302
     assert Source.objects.filter(slug="new-source").exists()
     assert editor.get(admin_url(SafetyCase, "add")).status_code == 403
+
+
+def test_a_refused_admin_page_says_so_in_plain_words(editor, world):
+    response = editor.get(admin_url(EvidenceRule, "add"))
+    assert response.status_code == 403
+    assert "You do not have permission to see or change this." in response.content.decode()
