@@ -109,7 +109,7 @@ def step_form(html: str) -> Form | None:
     parser = _FormParser()
     parser.feed(html)
     for form in parser.forms:
-        if any(f.kind in ("checkbox", "radio", "number") for f in form.fields.values()):
+        if any(f.kind in ("checkbox", "radio", "number", "text") for f in form.fields.values()):
             return form
     return None
 

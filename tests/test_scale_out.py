@@ -46,7 +46,7 @@ def browser_driver(page, base_url: str):
 
     def post(path: str, data: dict[str, list[str]]) -> Page:
         form = page.locator("form[method=post]").filter(
-            has=page.locator("input[type=radio], input[type=checkbox], input[type=number]")
+            has=page.locator("input[type=radio], input[type=checkbox], input[inputmode=numeric]")
         )
         for name, values in data.items():
             inputs = form.locator(f'input[name="{name}"]')

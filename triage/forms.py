@@ -56,8 +56,6 @@ class FieldView:
     value: str
     errors: tuple[str, ...]
     unit: str = ""
-    min_value: int | None = None
-    max_value: int | None = None
 
     @property
     def described_by(self) -> str:
@@ -100,13 +98,11 @@ class FieldView:
                 f'<label class="label" for="{field_id}">{esc(self.label)}</label>{hint}{messages}'
                 '<div class="input-wrapper"><input class="input input--width-4'
                 f'{" input--error" if errors else ""}" id="{field_id}" name="{name}"'
-                ' type="number" inputmode="numeric"'
+                # A text input with a numeric keyboard, as the GOV.UK design system advises:
+                # type="number" changes the value on a scroll and reads badly in screen readers.
+                ' type="text" inputmode="numeric" spellcheck="false"'
             )
-            if self.min_value is not None:
-                parts.append(f' min="{esc(self.min_value)}"')
-            if self.max_value is not None:
-                parts.append(f' max="{esc(self.max_value)}"')
-            parts.append(f' step="1" autocomplete="off" value="{esc(self.value)}"{described_attr}>')
+            parts.append(f' autocomplete="off" value="{esc(self.value)}"{described_attr}>')
             if self.unit:
                 parts.append(f'<span class="input__suffix">{esc(self.unit)}</span>')
             parts.append("</div>")
@@ -388,8 +384,6 @@ class StepForm(forms.Form):
                         value=value,
                         errors=tuple(bound.errors),
                         unit=question.unit,
-                        min_value=question.min_value,
-                        max_value=question.max_value,
                     )
                 )
                 continue

@@ -53,7 +53,7 @@ def answer_page(page, answers: dict) -> None:
                 region.locator(f"input[name=signs][value={value}]").check()
             continue
         field = region.locator(f"input[name={name}]")
-        if field.first.get_attribute("type") == "number":
+        if field.first.get_attribute("inputmode") == "numeric":
             field.fill(str(answers[name]))
         else:
             region.locator(f"input[name={name}][value={form_value(answers[name])}]").check()
@@ -67,6 +67,7 @@ def answer_page_by_keyboard(page, answers: dict) -> None:
         page.keyboard.press("Tab")
         info = page.evaluate(
             "() => { const e = document.activeElement; return {tag: e.tagName, type: e.type,"
+            " inputmode: e.inputMode,"
             " name: e.name, value: e.value, checked: e.checked, text: e.textContent} }"
         )
         if info["tag"] == "BUTTON" and "Continue" in info["text"]:
@@ -81,7 +82,7 @@ def answer_page_by_keyboard(page, answers: dict) -> None:
             )
             if wanted and not info["checked"]:
                 page.keyboard.press("Space")
-        elif info["type"] == "number" and name not in done:
+        elif info["inputmode"] == "numeric" and name not in done:
             page.keyboard.type(str(answers[name]))
             done.add(name)
         elif info["type"] == "radio" and name not in done:
