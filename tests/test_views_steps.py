@@ -112,6 +112,7 @@ def test_the_pregnancy_question_follows_on_the_same_page_for_female(client, cont
     page = client.get(url("about-you")).content.decode()
     assert 'name="pregnant_or_postpartum"' in page
     assert 'value="30"' in page  # earlier answers pre-filled
+    assert "brought one more question on this page" in page
 
 
 def test_male_is_never_asked_about_pregnancy(client, content):
@@ -120,6 +121,7 @@ def test_male_is_never_asked_about_pregnancy(client, content):
     assert response["Location"] == url("the-pain")
     page = client.get(url("about-you")).content.decode()
     assert "pregnant_or_postpartum" not in page
+    assert "brought one more question" not in page
 
 
 def test_not_sure_is_stored_as_unknown(client, content):

@@ -148,6 +148,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         previous = questionnaire.previous_step(snapshot, answers, topic)
         back_url = _step_url(previous) if previous else reverse("triage:start")
     fields = form.field_views()
+    # Some questions on this page are answered and some not: an answer here brought a follow-up.
+    answered_here = [q.fact in answers for q in questions]
+    follow_up = not form.errors and any(answered_here) and not all(answered_here)
     title = topic.title
     if form.errors:
         title = _("Error: %(title)s") % {"title": title}
@@ -165,6 +168,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             "step_number": position + 1,
             "step_count": len(steps),
             "checklist": checklist,
+            "follow_up": follow_up,
         },
     )
 
