@@ -67,7 +67,13 @@ class FieldView:
         return " ".join(ids)
 
     def html(self) -> SafeString:
-        """The field's markup, built once per distinct field, value, error and language."""
+        """
+        The field's markup. A field with nothing of the person in it (no value, nothing
+        ticked) is built once per distinct field, error and language; a field holding an
+        answer is built for its request only, so that no answer is kept after it.
+        """
+        if self.value or any(option.checked for option in self.options):
+            return self.build_html()
         return _field_html(self, get_language())
 
     def build_html(self) -> SafeString:
@@ -155,35 +161,39 @@ class FieldView:
 def _field_html(view: FieldView, language: str | None) -> SafeString:
     # A FieldView is frozen and holds its texts, so an edited question is a new key; the
     # language is part of the key for the translated words ("Error:", "or", "Why we ask this").
+    # Only fields without an answer come here (FieldView.html).
     return view.build_html()
 
 
-# (id of the question, language) -> (the question, its field's kind and arguments). The question
-# itself is kept so that its id cannot be reused by another object while the entry exists.
-_FIELD_ARGUMENTS: dict[tuple[int, str | None], tuple[QuestionInfo, tuple[str, dict]]] = {}
-_FIELD_ARGUMENTS_MAX = 2000  # far more than one snapshot's questions in every language
+# (id of the question, language) -> (the question, its form field). The question itself is kept
+# so that its id cannot be reused by another object while the entry exists.
+_FIELDS: dict[tuple[int, str | None], tuple[QuestionInfo, forms.Field]] = {}
+_FIELDS_MAX = 2000  # far more than one snapshot's questions in every language
 
 
-def _field_arguments(question: QuestionInfo) -> tuple[str, dict]:
-    """A question's field arguments, translated once per snapshot and language, not per form."""
+def _question_field(question: QuestionInfo) -> forms.Field:
+    """
+    A question's form field, built once per snapshot and language and shared by every form that
+    asks it: building one cost more than the rest of a POST. Sharing is safe because a StepForm
+    never changes its fields after building them, and cleaning a value changes nothing in the
+    field (the forms are only validated, never rendered by Django).
+    """
     key = (id(question), get_language())
-    entry = _FIELD_ARGUMENTS.get(key)
+    entry = _FIELDS.get(key)
     if entry is not None and entry[0] is question:
         return entry[1]
     label = question.short_label or question.text
+    field: forms.Field
     if question.kind == "integer":
         message = _range_message(question)
-        arguments = (
-            "integer",
-            {
-                "min_value": question.min_value,
-                "max_value": question.max_value,
-                "error_messages": {
-                    "required": _("Enter %(label)s") % {"label": label.lower()},
-                    "invalid": message,
-                    "min_value": message,
-                    "max_value": message,
-                },
+        field = forms.IntegerField(
+            min_value=question.min_value,
+            max_value=question.max_value,
+            error_messages={
+                "required": _("Enter %(label)s") % {"label": label.lower()},
+                "invalid": message,
+                "min_value": message,
+                "max_value": message,
             },
         )
     else:
@@ -194,18 +204,15 @@ def _field_arguments(question: QuestionInfo) -> tuple[str, dict]:
         else:
             choices = [(choice.value, choice.label) for choice in question.choices]
         message = _("Select an answer for ‘%(label)s’") % {"label": label}
-        arguments = (
-            "choice",
-            {
-                "choices": tuple(choices),
-                "error_messages": {"required": message, "invalid_choice": message},
-            },
+        field = forms.ChoiceField(
+            choices=choices,
+            error_messages={"required": message, "invalid_choice": message},
         )
-    if len(_FIELD_ARGUMENTS) >= _FIELD_ARGUMENTS_MAX:
+    if len(_FIELDS) >= _FIELDS_MAX:
         # Content changed many times in this process: drop the old snapshots' entries.
-        _FIELD_ARGUMENTS.clear()
-    _FIELD_ARGUMENTS[key] = (question, arguments)
-    return arguments
+        _FIELDS.clear()
+    _FIELDS[key] = (question, field)
+    return field
 
 
 def _range_message(question: QuestionInfo) -> str:
@@ -238,21 +245,7 @@ class StepForm(forms.Form):
             )
             return
         for question in questions:
-            self.fields[question.fact] = self._field(question)
-
-    @staticmethod
-    def _field(question: QuestionInfo) -> forms.Field:
-        kind, kwargs = _field_arguments(question)
-        # A new field each time (fields belong to one form), from arguments translated once.
-        if kind == "integer":
-            return forms.IntegerField(
-                min_value=kwargs["min_value"],
-                max_value=kwargs["max_value"],
-                error_messages=dict(kwargs["error_messages"]),
-            )
-        return forms.ChoiceField(
-            choices=list(kwargs["choices"]), error_messages=dict(kwargs["error_messages"])
-        )
+            self.fields[question.fact] = _question_field(question)
 
     def clean(self):
         cleaned = super().clean()

@@ -12,11 +12,13 @@ agree for the same answers.
 """
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import wraps
 
 from django.utils.translation import gettext as _
 
+from triage import rules
 from triage.rules import Assessment, evaluate
 from triage.selectors import ContentSnapshot, QuestionInfo, TopicInfo
 
@@ -43,31 +45,98 @@ def is_answered(topic: TopicInfo, answers: Mapping[str, object]) -> bool:
     return all(question.fact in answers for question in applicable_questions(topic, answers))
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a set of answers stands in the questionnaire: worked out in one pass."""
+
+    active: tuple[TopicInfo, ...]  # the steps this person is asked, in order
+    first_unanswered: TopicInfo | None
+    order: dict[str, int]  # topic slug -> its position among all steps
+
+
+def _answers_key(answers: Mapping[str, object]) -> frozenset | None:
+    try:
+        # Types too: True == 1, but they are different answers.
+        return frozenset((fact, type(value), value) for fact, value in answers.items())
+    except TypeError:  # an unhashable answer: nothing to remember it by
+        return None
+
+
+def _remember_last[T](function: Callable[[ContentSnapshot, Mapping[str, object]], T]):
+    """
+    ``function(snapshot, answers)``, remembering its last result on each thread: one request
+    asks the same question of the same answers several times (is it reachable? answered? an
+    emergency? what comes next?). ``forget()`` drops it all when the request ends.
+    The snapshot is compared by identity: new content is a new snapshot. The result is shared
+    between those calls, so it must not be changed.
+    """
+    last = threading.local()
+    _remembered.append(last)
+
+    @wraps(function)
+    def remembered(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> T:
+        key = _answers_key(answers)
+        entry = getattr(last, "entry", None)
+        if key is not None and entry is not None and entry[0] is snapshot and entry[1] == key:
+            return entry[2]
+        result = function(snapshot, answers)
+        if key is not None:
+            last.entry = (snapshot, key, result)
+        return result
+
+    return remembered
+
+
+# Every thread-local store of ``_remember_last``, emptied by ``forget`` when a request ends.
+_remembered: list[threading.local] = []
+
+
+def forget() -> None:
+    """Drop what this thread remembered of the last answers: nothing outlives its request."""
+    for last in _remembered:
+        last.__dict__.pop("entry", None)
+
+
+@_remember_last
+def progress(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Progress:
+    active = []
+    first_unanswered = None
+    for topic in snapshot.topics:
+        questions = applicable_questions(topic, answers)
+        if questions:
+            active.append(topic)
+        if first_unanswered is None and not all(q.fact in answers for q in questions):
+            first_unanswered = topic
+    return Progress(
+        tuple(active),
+        first_unanswered,
+        {topic.slug: position for position, topic in enumerate(snapshot.topics)},
+    )
+
+
 def active_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[TopicInfo]:
     """The steps this person is asked, in order."""
-    return [topic for topic in snapshot.topics if not is_skipped(topic, answers)]
+    return list(progress(snapshot, answers).active)
 
 
 def first_unanswered_step(
     snapshot: ContentSnapshot, answers: Mapping[str, object]
 ) -> TopicInfo | None:
     """The first step with a question that applies and has no answer; None when all are done."""
-    for topic in snapshot.topics:
-        if not is_answered(topic, answers):
-            return topic
-    return None
+    return progress(snapshot, answers).first_unanswered
 
 
 def next_step(
     snapshot: ContentSnapshot, answers: Mapping[str, object], after: TopicInfo
 ) -> TopicInfo | None:
     """The step asked after ``after``; None when ``after`` is the last."""
-    steps = active_steps(snapshot, answers)
+    where = progress(snapshot, answers)
+    steps = where.active
     for position, topic in enumerate(steps):
         if topic.slug == after.slug:
             return steps[position + 1] if position + 1 < len(steps) else None
     # ``after`` is skipped for these answers: continue from where it would sit.
-    later = [t for t in steps if _order(snapshot, t) > _order(snapshot, after)]
+    later = [t for t in steps if _order(where, t) > _order(where, after)]
     return later[0] if later else None
 
 
@@ -75,23 +144,20 @@ def previous_step(
     snapshot: ContentSnapshot, answers: Mapping[str, object], before: TopicInfo
 ) -> TopicInfo | None:
     """The step asked before ``before``; None for the first."""
-    earlier = [
-        t for t in active_steps(snapshot, answers) if _order(snapshot, t) < _order(snapshot, before)
-    ]
+    where = progress(snapshot, answers)
+    earlier = [t for t in where.active if _order(where, t) < _order(where, before)]
     return earlier[-1] if earlier else None
 
 
 def is_reachable(snapshot: ContentSnapshot, answers: Mapping[str, object], step: TopicInfo) -> bool:
     """A step can be shown when every step before it has been answered."""
-    first = first_unanswered_step(snapshot, answers)
-    return first is None or _order(snapshot, step) <= _order(snapshot, first)
+    where = progress(snapshot, answers)
+    first = where.first_unanswered
+    return first is None or _order(where, step) <= _order(where, first)
 
 
-def _order(snapshot: ContentSnapshot, topic: TopicInfo) -> int:
-    for position, candidate in enumerate(snapshot.topics):
-        if candidate.slug == topic.slug:
-            return position
-    return len(snapshot.topics)
+def _order(where: Progress, topic: TopicInfo) -> int:
+    return where.order.get(topic.slug, len(where.order))
 
 
 def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str, object]:
@@ -102,6 +168,11 @@ def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str,
     an editor removed is dropped too, so the question is asked again. Repeated until nothing
     changes, because one dropped answer can make another question stop applying.
     """
+    return dict(_pruned(snapshot, answers))
+
+
+@_remember_last
+def _pruned(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str, object]:
     facts = snapshot.ruleset.facts
     current = dict(answers)
     while True:
@@ -127,25 +198,14 @@ def evaluation_input(snapshot: ContentSnapshot, answers: Mapping[str, object]) -
     return {fact: value for fact, value in prune(snapshot, answers).items() if value is not None}
 
 
-# The last assessment made on this thread: a request asks for the same answers' assessment up
-# to three times (the view, the resume check, the redirect's next page), and evaluating is costly.
-_last = threading.local()
-
-
+@_remember_last
 def assess(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Assessment:
-    try:
-        # Types too: True == 1, but they are different answers.
-        key = frozenset((fact, type(value), value) for fact, value in answers.items())
-    except TypeError:  # an unhashable answer: nothing to remember it by
-        key = None
-    cached = getattr(_last, "entry", None)
-    # The snapshot is compared by identity: a new snapshot (content changed) is a new entry.
-    if key is not None and cached is not None and cached[0] is snapshot and cached[1] == key:
-        return cached[2]
-    assessment = evaluate(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
-    if key is not None:
-        _last.entry = (snapshot, key, assessment)
-    return assessment
+    return evaluate(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
+
+
+def is_emergency(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> bool:
+    """``assess(snapshot, answers).is_emergency``, testing only what can make it an emergency."""
+    return rules.is_emergency(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
 
 
 def display_answer(question: QuestionInfo, value: object) -> str:

@@ -176,6 +176,29 @@ def validate_answers(answers: object, facts: Mapping[str, FactSpec]) -> dict:
     return dict(answers)
 
 
+def is_emergency(*, answers: Mapping[str, object], ruleset: RuleSet) -> bool:
+    """
+    ``evaluate(answers=answers, ruleset=ruleset).is_emergency``, testing only what can make it
+    so: the emergency red flags, and the rules of emergency causes (a cause raises the urgency
+    when it has a supporting rule and is not in the "less likely" band).
+    """
+    for flag in ruleset.red_flags:
+        if flag.urgency == EMERGENCY and flag.test(answers)[0]:
+            return True
+    for cause in ruleset.causes:
+        if cause.urgency != EMERGENCY:
+            continue
+        score = 0
+        supported = False
+        for rule in cause.rules:
+            if rule.test(answers)[0]:
+                score += rule.weight
+                supported = supported or rule.weight > 0
+        if supported and band_for(score) != LESS_LIKELY:
+            return True
+    return False
+
+
 def evaluate(*, answers: Mapping[str, object], ruleset: RuleSet) -> Assessment:
     """Assess one set of answers. Missing facts are unknown; they never count as 'no'."""
     rank = URGENCY_RANK

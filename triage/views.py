@@ -9,19 +9,22 @@ follows the redirect and pushes the final URL, so the address bar always shows t
 Answers live only in the session (a signed cookie): ``request.session["answers"]``.
 """
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from triage import questionnaire
+from triage import pages, questionnaire
 from triage.forms import StepForm
 from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE, Assessment
 from triage.selectors import ContentSnapshot, TopicInfo, get_content
@@ -40,29 +43,72 @@ def _answers(request: HttpRequest) -> dict:
     return dict(answers) if isinstance(answers, dict) else {}
 
 
+def _is_partial(request: HttpRequest) -> bool:
+    """
+    An htmx request answered with the swappable region only: ``request.htmx`` and not
+    ``request.htmx.history_restore_request``, read from META as django-htmx does, without
+    building ``request.headers`` (a dict of every header) on every page.
+    """
+    meta = request.META
+    return (
+        meta.get("HTTP_HX_REQUEST") == "true"
+        and meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true"
+    )
+
+
 def _render(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict | Callable[[], dict],
+    *,
+    status: int = 200,
+    kept: tuple[ContentSnapshot, Hashable] | None = None,
 ) -> HttpResponse:
-    """The whole page, or only its swappable region for an htmx request."""
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    context["partial"] = partial
+    """
+    The whole page, or only its swappable region for an htmx request. ``kept``: (snapshot, key)
+    for a page that holds nothing of the person, kept rendered (``triage.pages``) under ``key``;
+    ``context`` may then be a function, called only when the page is not kept yet.
+    """
+    partial = _is_partial(request)
     name = f"{template}#region" if partial else template
-    return render(request, name, context, status=status)
+
+    def full_context() -> dict:
+        return {**(context() if callable(context) else context), "partial": partial}
+
+    if kept is not None:
+        snapshot, key = kept
+        return pages.render_kept(request, name, full_context, snapshot=snapshot, key=key)
+    return render(request, name, full_context(), status=status)
+
+
+def _url(name: str, *args: str) -> str:
+    """``reverse(name, args=args)``, worked out once per process and URL configuration."""
+    return _reverse(name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=1024)
+def _reverse(name: str, args: tuple[str, ...], prefix: str, urlconf: str) -> str:
+    # ``prefix`` only keys the cache: reverse() reads the same script prefix itself.
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+def _go(name: str, *args: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(_url(name, *args))
 
 
 def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
-    url = reverse("triage:step", args=[topic.slug])
+    url = _url("triage:step", topic.slug)
     return f"{url}?{urlencode({'change': '1'})}" if changing else url
 
 
 def _resume(snapshot: ContentSnapshot, answers: dict) -> HttpResponseRedirect:
     """Where someone goes when they open a page whose answers they have not given yet."""
-    if questionnaire.assess(snapshot, answers).is_emergency:
-        return redirect("triage:result")
+    if questionnaire.is_emergency(snapshot, answers):
+        return _go("triage:result")
     first = questionnaire.first_unanswered_step(snapshot, answers)
     if first is None:
-        return redirect("triage:check_answers")
-    return redirect(_step_url(first))
+        return _go("triage:check_answers")
+    return HttpResponseRedirect(_step_url(first))
 
 
 @require_safe
@@ -70,14 +116,17 @@ def _resume(snapshot: ContentSnapshot, answers: dict) -> HttpResponseRedirect:
 def start(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
     first = snapshot.topics[0] if snapshot.topics else None
+    start_url = _step_url(first) if first else ""
+    has_answers = bool(_answers(request))
     return _render(
         request,
         "triage/start.html",
         {
             "page_title": _("Check why your calves are sore"),
-            "start_url": _step_url(first) if first else "",
-            "has_answers": bool(_answers(request)),
+            "start_url": start_url,
+            "has_answers": has_answers,
         },
+        kept=(snapshot, (start_url, has_answers)),
     )
 
 
@@ -98,79 +147,89 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     if not questions:
         # This step does not apply to these answers: go on as if it had been answered.
         following = questionnaire.next_step(snapshot, answers, topic)
-        return redirect(_step_url(following)) if following else _resume(snapshot, answers)
+        if following is None:
+            return _resume(snapshot, answers)
+        return HttpResponseRedirect(_step_url(following))
     if not questionnaire.is_answered(topic, answers) and (
-        questionnaire.assess(snapshot, answers).is_emergency
+        questionnaire.is_emergency(snapshot, answers)
     ):
         # The questionnaire has already ended: nobody in an emergency is asked more.
-        return redirect("triage:result")
+        return _go("triage:result")
 
     checklist = topic.kind == questionnaire.CHECKLIST
     if request.method == "POST":
         # A question shown on this page that an answer on the same page makes irrelevant
-        # (statin changed to no drops "statin started recently") is no longer required.
+        # (statin changed to no drops "statin started recently") is no longer required. Only a
+        # question with a condition can stop applying.
         form = StepForm(request.POST, topic=topic, questions=questions)
-        posted = form.valid_alone()
-        applicable = [q for q in questions if q.applies(answers | posted)]
-        if len(applicable) != len(questions):
-            questions = applicable
-            form = StepForm(request.POST, topic=topic, questions=questions)
+        if any(question.ask_when is not None for question in questions):
+            posted = form.valid_alone()
+            applicable = [q for q in questions if q.applies(answers | posted)]
+            if len(applicable) != len(questions):
+                questions = applicable
+                form = StepForm(request.POST, topic=topic, questions=questions)
         if form.is_valid():
             answers = questionnaire.prune(snapshot, answers | form.answers())
             request.session[ANSWERS] = answers
-            if questionnaire.assess(snapshot, answers).is_emergency:
-                return redirect("triage:result")
+            if questionnaire.is_emergency(snapshot, answers):
+                return _go("triage:result")
             pending = questionnaire.first_unanswered_step(snapshot, answers)
             if changing:
                 # Follow-up questions that now apply are asked, then back to check answers.
                 if pending is None:
-                    return redirect("triage:check_answers")
-                return redirect(_step_url(pending, changing=True))
+                    return _go("triage:check_answers")
+                return HttpResponseRedirect(_step_url(pending, changing=True))
             if pending is not None and not questionnaire.is_answered(topic, answers):
                 # An answer on this page brought a follow-up question on the same page.
-                return redirect(_step_url(topic))
+                return HttpResponseRedirect(_step_url(topic))
             following = questionnaire.next_step(snapshot, answers, topic)
             if following is None:
-                return redirect("triage:check_answers")
-            return redirect(_step_url(following))
+                return _go("triage:check_answers")
+            return HttpResponseRedirect(_step_url(following))
     else:
-        form = StepForm(
-            topic=topic,
-            questions=questions,
-            initial=StepForm.initial_from(questions, answers, checklist=checklist),
-        )
+        form = None
+        initial = StepForm.initial_from(questions, answers, checklist=checklist)
 
     steps = questionnaire.active_steps(snapshot, answers)
     position = next((i for i, t in enumerate(steps) if t.slug == topic.slug), 0)
     if changing:
-        back_url = reverse("triage:check_answers")
+        back_url = _url("triage:check_answers")
     else:
         previous = questionnaire.previous_step(snapshot, answers, topic)
-        back_url = _step_url(previous) if previous else reverse("triage:start")
-    fields = form.field_views()
-    # Some questions on this page are answered and some not: an answer here brought a follow-up.
-    answered_here = [q.fact in answers for q in questions]
-    follow_up = not form.errors and any(answered_here) and not all(answered_here)
-    title = topic.title
-    if form.errors:
-        title = _("Error: %(title)s") % {"title": title}
-    return _render(
-        request,
-        "triage/step.html",
-        {
+        back_url = _step_url(previous) if previous else _url("triage:start")
+    action = _step_url(topic, changing=changing)
+
+    def context() -> dict:
+        nonlocal form
+        if form is None:
+            form = StepForm(topic=topic, questions=questions, initial=initial)
+        fields = form.field_views()
+        # Some questions here are answered and some not: an answer here brought a follow-up.
+        answered_here = [q.fact in answers for q in questions]
+        follow_up = not form.errors and any(answered_here) and not all(answered_here)
+        title = topic.title
+        if form.errors:
+            title = _("Error: %(title)s") % {"title": title}
+        return {
             "page_title": title,
             "topic": topic,
-            "form": form,
             "fields": fields,
             "errors": [field for field in fields if field.errors],
-            "action": _step_url(topic, changing=changing),
+            "action": action,
             "back_url": back_url,
             "step_number": position + 1,
             "step_count": len(steps),
             "checklist": checklist,
             "follow_up": follow_up,
-        },
-    )
+        }
+
+    kept = None
+    if form is None and not initial:
+        # No answer of the person's on this page, no error: the same page for everyone who
+        # reaches this step by the same path, kept rendered.
+        questions_asked = tuple(question.fact for question in questions)
+        kept = (snapshot, (topic.slug, questions_asked, action, back_url, position, len(steps)))
+    return _render(request, "triage/step.html", context, kept=kept)
 
 
 @never_cache
@@ -181,8 +240,8 @@ def check_answers(request: HttpRequest) -> HttpResponse:
     answers = questionnaire.prune(snapshot, _answers(request))
     if questionnaire.first_unanswered_step(snapshot, answers) is not None:
         return _resume(snapshot, answers)
-    if questionnaire.assess(snapshot, answers).is_emergency:
-        return redirect("triage:result")
+    if questionnaire.is_emergency(snapshot, answers):
+        return _go("triage:result")
     sections = [
         (section, _step_url(section.topic, changing=True))
         for section in questionnaire.answered_steps(snapshot, answers)
@@ -288,5 +347,5 @@ def start_again(request: HttpRequest) -> HttpResponse:
     """POST clears every answer; GET only shows the button (a link must not delete anything)."""
     if request.method == "POST":
         request.session.flush()
-        return redirect("triage:start")
+        return _go("triage:start")
     return _render(request, "triage/start_again.html", {"page_title": _("Start again")})

@@ -5,7 +5,10 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -21,21 +24,65 @@ def public_setting(name: str) -> str:
 
 
 @register.simple_tag
-def fixed_fragment(template_name: str) -> str:
+def fixed_fragment(template_name: str, **values) -> str:
     """
-    A part of every page that depends only on the language and the public settings (the
-    emergency box, the footer), rendered once per process and language rather than per request.
+    A part of a page that depends only on the language, the public settings and the content
+    passed as ``values`` (frozen content objects, such as a cause): the emergency box, the footer,
+    the "More about" part of a cause. Rendered once per process for each of those, not per
+    request. Nothing that comes from the person (an answer) may be passed: it would be kept.
     """
     return _fixed_fragment(
         template_name,
         get_language(),
         settings.EMERGENCY_NUMBER,
         settings.URGENT_CARE_SERVICE,
+        tuple(sorted(values.items())),
     )
 
 
-@lru_cache(maxsize=64)
-def _fixed_fragment(template_name: str, language: str | None, number: str, service: str):
+@lru_cache(maxsize=512)
+def _fixed_fragment(
+    template_name: str, language: str | None, number: str, service: str, values: tuple
+):
     return render_to_string(
-        template_name, {"EMERGENCY_NUMBER": number, "URGENT_CARE_SERVICE": service}
+        template_name,
+        {"EMERGENCY_NUMBER": number, "URGENT_CARE_SERVICE": service, **dict(values)},
+    )
+
+
+# Rows of answers are built here rather than by a template loop: a results page shows some forty
+# answers twice, and a template loop costs about ten times more per row than format_html_join.
+_ANSWER_ROW = {
+    "table": '<tr><th scope="row">{}</th><td>{}</td></tr>',
+    "list": '<li><span class="answers-print__label">{}:</span> {}</li>',
+}
+
+
+@register.simple_tag
+def answer_rows(answered_steps, markup: str) -> SafeString:
+    """Every answer of ``answered_steps`` (AnsweredStep), as table rows or as list items."""
+    return format_html_join(
+        "\n",
+        _ANSWER_ROW[markup],
+        ((row.label, row.answer) for section in answered_steps for row in section.rows),
+    )
+
+
+@register.simple_tag
+def summary_rows(section, change_url: str) -> SafeString:
+    """One step's answers on check your answers; the first row links to the step to change them."""
+    change = format_html(
+        '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+        change_url,
+        _("Change"),
+        _("answers about %(topic)s") % {"topic": section.topic.title.lower()},
+    )
+    return format_html_join(
+        "\n",
+        '<div class="summary-list__row"><dt class="summary-list__key">{}</dt>'
+        '<dd class="summary-list__value">{}</dd><dd class="summary-list__actions">{}</dd></div>',
+        (
+            (row.label, row.answer, change if index == 0 else "")
+            for index, row in enumerate(section.rows)
+        ),
     )

@@ -1,0 +1,248 @@
+"""
+Pages kept rendered (triage.pages) and the other per-process shortcuts of the public pages: each
+gives exactly what the plain way gives, and none keeps anything of the person after the request.
+"""
+
+import random
+import re
+
+import pytest
+from django.shortcuts import render
+from django.test import Client
+
+from tests.journeys import PERSONAS, Page, walk
+from tests.test_safety_cases import FIXTURE_CASES
+from triage import pages, questionnaire, views
+from triage.forms import FieldView, Option, _field_html
+from triage.models import Question, Topic
+from triage.rules import evaluate, is_emergency
+
+HTMX = {"HX-Request": "true"}
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]*)"')
+NONCE = re.compile(r'nonce="([^"]*)"')
+PRINTED_AT = re.compile(r"<p>Date: [^<]*</p>")  # the results page's print header
+
+
+def masked(html: str) -> str:
+    """The page without the values that differ on every request."""
+    html = CSRF_INPUT.sub('name="csrfmiddlewaretoken" value="TOKEN"', html)
+    html = CSRF_HEADER.sub('"X-CSRFToken": "TOKEN"', html)
+    html = PRINTED_AT.sub("<p>Date: NOW</p>", html)
+    return NONCE.sub('nonce="NONCE"', html)
+
+
+def plain_render(request, template_name, context, *, snapshot, key):
+    """What the views did before pages were kept: the template engine, for every request."""
+    return render(request, template_name, context())
+
+
+def driver(client: Client, headers: dict, seen: list[Page]):
+    def page(response) -> Page:
+        result = Page(
+            response.status_code, response.request["PATH_INFO"], response.content.decode()
+        )
+        seen.append(result)
+        return result
+
+    def get(path):
+        return page(client.get(path, follow=True, headers=headers))
+
+    def post(path, data):
+        return page(client.post(path, data, follow=True, headers=headers))
+
+    return get, post
+
+
+def journey_pages(persona: dict, headers: dict) -> list[Page]:
+    seen: list[Page] = []
+    walk(*driver(Client(), headers, seen), persona)
+    return seen
+
+
+@pytest.fixture
+def one_leg_step(db):
+    """A step asked only of people with pain in one leg: for the others the later pages have
+    another number, another count and another back link."""
+    topic = Topic.objects.create(slug="the-pain-one-leg", title="One leg", order=3)
+    Question.objects.create(
+        slug="one_leg_extra",
+        topic=topic,
+        order=1,
+        kind="boolean",
+        text="Is it always the same leg?",
+        short_label="Same leg",
+        ask_when={"fact": "side", "is": "one_leg"},
+    )
+    return topic
+
+
+@pytest.fixture
+def empty_store():
+    pages.store.clear()
+    yield pages.store
+    pages.store.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_kept_pages_are_the_pages_the_template_engine_gives(
+    headers, one_leg_step, empty_store, monkeypatch
+):
+    # Every persona in turn on one store, so that each also meets the pages the others left;
+    # the one-leg step makes the same page sit at another place in the journey.
+    personas = sorted(PERSONAS) * 2
+    kept = [journey_pages(PERSONAS[persona], headers) for persona in personas]
+    monkeypatch.setattr(pages, "render_kept", plain_render)
+    plain = [journey_pages(PERSONAS[persona], headers) for persona in personas]
+    assert len(empty_store) > 10
+    for persona, kept_pages, plain_pages in zip(personas, kept, plain, strict=True):
+        assert [p.path for p in kept_pages] == [p.path for p in plain_pages], persona
+        for one, other in zip(kept_pages, plain_pages, strict=True):
+            assert masked(one.html) == masked(other.html), (persona, one.path)
+
+
+@pytest.mark.django_db
+def test_a_kept_page_carries_this_request_s_own_token_and_nonce(client, content, empty_store):
+    first = client.get("/check/emergency/")
+    second = client.get("/check/emergency/")
+    assert len(empty_store) == 1
+    tokens = []
+    for response in (first, second):
+        html = response.content.decode()
+        (token,) = set(CSRF_INPUT.findall(html))
+        assert CSRF_HEADER.findall(html) == [token]
+        nonces = set(NONCE.findall(html))
+        assert len(nonces) == 1 and "" not in nonces
+        assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
+        tokens.append(token)
+    assert tokens[0] != tokens[1]  # masked afresh for each response, as Django does
+    # The token works: the checklist is answered with it.
+    answer = client.post("/check/emergency/", {"signs": ["none"], "csrfmiddlewaretoken": tokens[1]})
+    assert answer.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_page_showing_an_answer_is_never_kept(client, content, empty_store):
+    client.post("/check/emergency/", {"signs": ["none"]})
+    client.get("/check/about-you/")
+    kept = len(empty_store)
+    back = client.get("/check/emergency/")  # pre-filled: "None of these" ticked
+    assert 'value="none" checked' in back.content.decode()
+    assert len(empty_store) == kept
+    for pieces in empty_store._pages.values():
+        assert " checked" not in "".join(pieces)
+
+
+@pytest.mark.django_db
+def test_an_edited_question_page_shows_at_the_next_request(client, content, empty_store):
+    client.get("/check/emergency/")
+    assert len(empty_store) == 1
+    Topic.objects.filter(slug="emergency").update(title="Signs that need help now")
+    Topic.objects.get(slug="emergency").save()  # the signal moves the content version on
+    response = client.get("/check/emergency/")
+    assert "Signs that need help now" in response.content.decode()
+    assert len(empty_store) == 1  # the old content's page is gone
+
+
+def test_the_store_drops_the_least_recently_used_page():
+    store = pages.PageStore(max_pages=2)
+    snapshot = object()
+    store.put(snapshot, "a", ("A",))
+    store.put(snapshot, "b", ("B",))
+    assert store.get(snapshot, "a") == ("A",)  # "a" is now the most recently used
+    store.put(snapshot, "c", ("C",))
+    assert store.get(snapshot, "b") is None
+    assert store.get(snapshot, "a") == ("A",) and store.get(snapshot, "c") == ("C",)
+    assert store.get(object(), "a") is None  # another snapshot sees nothing
+    store.put(object(), "d", ("D",))
+    assert len(store) == 1
+
+
+def test_placeholders_split_and_fill_back():
+    html = f"<a>{pages._NONCE}</a>{pages._CSRF}<b>{pages._CSRF}</b>"
+    pieces = pages._pieces(html)
+    assert "".join(pieces) == html
+    assert pieces.count(pages._CSRF) == 2 and pieces.count(pages._NONCE) == 1
+
+
+def field(value: str = "", checked: bool = False) -> FieldView:
+    return FieldView(
+        name="statin",
+        kind="radios",
+        id="id_statin_0",
+        label="Do you take a statin?",
+        hint="",
+        why_we_ask="",
+        options=(
+            Option("yes", "Yes", "", "id_statin_0", checked),
+            Option("no", "No", "", "id_statin_1", False),
+        ),
+        value=value,
+        errors=(),
+    )
+
+
+def test_field_markup_with_an_answer_is_built_for_its_request_only():
+    _field_html.cache_clear()
+    blank = field()
+    assert blank.html() == blank.build_html()
+    assert _field_html.cache_info().currsize == 1
+    answered = field(value="yes", checked=True)
+    assert " checked" in answered.html()
+    assert _field_html.cache_info().currsize == 1
+
+
+def test_the_remembered_answers_end_with_the_request(client, content, db):
+    answers = {"chest_pain_or_breathless": False}
+    questionnaire.progress(content, answers)
+    questionnaire.assess(content, answers)
+    assert any(getattr(last, "entry", None) for last in questionnaire._remembered)
+    client.get("/")  # a whole request on this thread: request_finished forgets
+    assert not any(getattr(last, "entry", None) for last in questionnaire._remembered)
+
+
+def test_remembered_results_follow_the_answers(content):
+    first = questionnaire.progress(content, {})
+    answers = {fact: False for fact in ("chest_pain_or_breathless",)}
+    assert questionnaire.progress(content, {}) is first
+    assert questionnaire.progress(content, answers) is not first
+    # True and 1 are different answers.
+    assert questionnaire._answers_key({"a": True}) != questionnaire._answers_key({"a": 1})
+
+
+def answer_sets():
+    """Every safety case, and for each some random parts of it (seeded, so the same each run)."""
+    chooser = random.Random(20261125)
+    for case in FIXTURE_CASES:
+        answers = case["answers"]
+        yield case["slug"], answers
+        facts = sorted(answers)
+        for n in range(3):
+            part = {fact: answers[fact] for fact in chooser.sample(facts, k=len(facts) // 2)}
+            yield f"{case['slug']}-part{n}", part
+
+
+def test_the_emergency_shortcut_agrees_with_the_whole_assessment(ruleset):
+    checked = emergencies = 0
+    for name, answers in answer_sets():
+        expected = evaluate(answers=answers, ruleset=ruleset).is_emergency
+        assert is_emergency(answers=answers, ruleset=ruleset) == expected, name
+        checked += 1
+        emergencies += expected
+    assert checked > 200 and 0 < emergencies < checked
+
+
+def test_the_questionnaire_emergency_check_agrees_with_assess(content):
+    for name, answers in answer_sets():
+        questionnaire.forget()
+        quick = questionnaire.is_emergency(content, answers)
+        assert quick == questionnaire.assess(content, answers).is_emergency, name
+
+
+def test_step_urls_are_the_urls_reverse_gives(content):
+    from django.urls import reverse
+
+    for topic in content.topics:
+        assert views._step_url(topic) == reverse("triage:step", args=[topic.slug])
+        assert views._step_url(topic, changing=True).startswith(views._step_url(topic) + "?")
