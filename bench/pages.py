@@ -195,7 +195,11 @@ class Phase:
 
 
 def throughput() -> None:
-    server = Server(workers=WORKERS)
+    # No worker recycling during the comparison: the production config restarts a worker every
+    # ~5,000 requests, and the restart (imports, content snapshot, templates, ~1 s of CPU) would
+    # land in whichever one-second slice it happens to fall in, adding half a millisecond to
+    # every request of that side. In production it is spread over those 5,000 requests.
+    server = Server(workers=WORKERS, extra=("--max-requests", "0"))
     minimal = Phase("(a) minimal view", MINIMAL)
     journeys = Phase("(b) whole journeys", None)
     loads = {}

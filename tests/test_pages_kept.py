@@ -1,6 +1,7 @@
 """
-Pages kept rendered (triage.pages) and the other per-process shortcuts of the public pages: each
-gives exactly what the plain way gives, and none keeps anything of the person after the request.
+How the public pages are rendered (triage.pages: the layout rendered once, pages that hold nothing
+of the person kept whole) and the other shortcuts of the public pages: each gives exactly what the
+plain way gives, and none keeps anything of the person after the request.
 """
 
 import random
@@ -9,11 +10,15 @@ import re
 import pytest
 from django.shortcuts import render
 from django.test import Client
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from tests.journeys import PERSONAS, Page, walk
 from tests.test_safety_cases import FIXTURE_CASES
 from triage import pages, questionnaire, views
 from triage.forms import FieldView, Option, _field_html
+from triage.html import esc
 from triage.models import Question, Topic
 from triage.rules import evaluate, is_emergency
 
@@ -32,9 +37,10 @@ def masked(html: str) -> str:
     return NONCE.sub('nonce="NONCE"', html)
 
 
-def plain_render(request, template_name, context, *, snapshot, key):
-    """What the views did before pages were kept: the template engine, for every request."""
-    return render(request, template_name, context())
+def plain_render(request, template_name, context, *, partial, kept=None, status=200):
+    """Plain Django: the template engine renders the whole template for every request."""
+    name = f"{template_name}#region" if partial else template_name
+    return render(request, name, context(), status=status)
 
 
 def driver(client: Client, headers: dict, seen: list[Page]):
@@ -86,14 +92,14 @@ def empty_store():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
-def test_kept_pages_are_the_pages_the_template_engine_gives(
+def test_pages_are_the_pages_the_template_engine_gives(
     headers, one_leg_step, empty_store, monkeypatch
 ):
     # Every persona in turn on one store, so that each also meets the pages the others left;
     # the one-leg step makes the same page sit at another place in the journey.
     personas = sorted(PERSONAS) * 2
     kept = [journey_pages(PERSONAS[persona], headers) for persona in personas]
-    monkeypatch.setattr(pages, "render_kept", plain_render)
+    monkeypatch.setattr(pages, "render_page", plain_render)
     plain = [journey_pages(PERSONAS[persona], headers) for persona in personas]
     assert len(empty_store) > 10
     for persona, kept_pages, plain_pages in zip(personas, kept, plain, strict=True):
@@ -160,10 +166,20 @@ def test_the_store_drops_the_least_recently_used_page():
 
 
 def test_placeholders_split_and_fill_back():
-    html = f"<a>{pages._NONCE}</a>{pages._CSRF}<b>{pages._CSRF}</b>"
+    html = f"<a>{pages._NONCE}</a>{pages._CSRF}<b>{pages._CSRF}</b>{pages._TITLE}{pages._REGION}"
     pieces = pages._pieces(html)
     assert "".join(pieces) == html
     assert pieces.count(pages._CSRF) == 2 and pieces.count(pages._NONCE) == 1
+    assert pieces[-2:] == (pages._TITLE, pages._REGION)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "<script>alert('x')</script> & \"quoted\"", 42, None, mark_safe("<b>safe</b>")],
+)
+def test_fast_escaping_is_django_s_escaping(value):
+    assert esc(value) == conditional_escape(value)
+    assert esc(gettext_lazy("Yes")) == conditional_escape(gettext_lazy("Yes"))
 
 
 def field(value: str = "", checked: bool = False) -> FieldView:

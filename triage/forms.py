@@ -18,11 +18,11 @@ from functools import lru_cache
 
 from django import forms
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from triage.html import esc
 from triage.selectors import QuestionInfo, TopicInfo
 
 YES = "yes"
@@ -80,7 +80,6 @@ class FieldView:
         """The field's markup: a fieldset of radios or checkboxes, or a labelled number input."""
         # Plain concatenation of escaped parts: format_html per attribute cost more than the rest
         # of the page. Every value from content or input goes through esc().
-        esc = conditional_escape
         name = esc(self.name)
         errors = self.errors
         parts = [

@@ -1,20 +1,26 @@
 """
-Rendered pages kept in memory, for the pages that hold nothing of the person: the start page and a
-question page seen for the first time.
+How the public pages are rendered: the page's own region through the template engine, inside a
+layout (``base.html``) rendered once per process; and, for the pages that hold nothing of the
+person, the whole page kept rendered.
 
-Such a page is a pure function of its content and position in the journey (the topic, which of its
-questions apply, the back link, "page 3 of about 9", the language, the public settings) plus two
-values that differ on every request: the CSRF token and the CSP nonce. It is rendered once through
-the template engine with a placeholder for each of the two, kept as pieces, and each request only
-puts its own token and nonce back in. The page is byte for byte what rendering it afresh gives.
+Every public template has its content in a ``region`` partial. A whole page is ``base.html``
+with that region in its content block, so the layout around it (head, header, emergency box,
+footer) is rendered once per language and public settings, with slots for what differs per page
+and per request: the title, the region, the CSRF token and the CSP nonce. A request renders only
+its region, with placeholders for the token and the nonce, and puts the pieces together.
 
-Pages that show a person's answers (a pre-filled question page, check your answers, the results)
-are never kept: they are rendered for their request and forgotten.
+The start page and a question page seen for the first time are pure functions of the content
+and of their place in the journey (which questions apply, the back link, "page 3 of about 9").
+They are kept whole (``store``), so such a request renders nothing: it puts its own token and
+nonce into the kept pieces. Pages that show a person's answers (a pre-filled question page,
+check your answers, the results) are never kept: rendered for their request, then forgotten.
+The store belongs to one content snapshot: the first request that sees new content empties it.
 
-The store belongs to one content snapshot: when an editor changes the content, the first request
-that sees the new snapshot empties it.
+The pieces are put back together into exactly what rendering the template afresh gives: one
+masked CSRF token per page, as Django's csrf_token gives one per render.
 """
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -25,6 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 from triage.context_processors import public_settings
@@ -33,7 +40,13 @@ from triage.context_processors import public_settings
 # so no content can contain them by chance or design.
 _CSRF = "csrftokenslot" + secrets.token_hex(16)
 _NONCE = "cspnonceslot" + secrets.token_hex(16)
+_TITLE = "pagetitleslot" + secrets.token_hex(16)
+_REGION = "pageregionslot" + secrets.token_hex(16)
+_SLOTS = re.compile(f"({_CSRF}|{_NONCE}|{_TITLE}|{_REGION})")
+LAYOUT = "base.html"
 MAX_PAGES = 512
+
+type Pieces = tuple[str, ...]
 
 
 class PageStore:
@@ -41,11 +54,11 @@ class PageStore:
 
     def __init__(self, max_pages: int = MAX_PAGES):
         self.max_pages = max_pages
-        self._pages: OrderedDict[Hashable, tuple[str, ...]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, Pieces] = OrderedDict()
         self._snapshot: object = None
         self._lock = threading.Lock()
 
-    def get(self, snapshot: object, key: Hashable) -> tuple[str, ...] | None:
+    def get(self, snapshot: object, key: Hashable) -> Pieces | None:
         with self._lock:
             if snapshot is not self._snapshot:
                 return None
@@ -54,7 +67,7 @@ class PageStore:
                 self._pages.move_to_end(key)
             return pieces
 
-    def put(self, snapshot: object, key: Hashable, pieces: tuple[str, ...]) -> None:
+    def put(self, snapshot: object, key: Hashable, pieces: Pieces) -> None:
         with self._lock:
             if snapshot is not self._snapshot:
                 # New content: nothing rendered from the old one may be served again.
@@ -77,57 +90,84 @@ class PageStore:
 store = PageStore()
 
 
-def _pieces(html: str) -> tuple[str, ...]:
-    """The page split at its placeholders; the placeholders stay in as pieces of their own."""
+def _pieces(html: str) -> Pieces:
+    """The page split at its placeholders; each placeholder is a piece of its own."""
+    return tuple(piece for piece in _SLOTS.split(html) if piece)
+
+
+def _render(template_name: str, context: dict) -> str:
+    # Without the request: no context processor runs, so a page can only use what is given
+    # here, and nothing of the request can end up in a page that is kept.
+    return render_to_string(
+        template_name,
+        {**public_settings(None), **context, "csrf_token": _CSRF, "csp_nonce": _NONCE},
+    )
+
+
+def _public() -> tuple:
+    return (get_language(), settings.EMERGENCY_NUMBER, settings.URGENT_CARE_SERVICE)
+
+
+_layouts: dict[tuple, Pieces] = {}
+
+
+def _layout(titled: bool) -> Pieces:
+    """``base.html`` with slots for the title and the region, once per language and settings."""
+    key = (titled, *_public())
+    layout = _layouts.get(key)
+    if layout is None:
+        slots = {"page_title": _TITLE if titled else "", "region": _REGION}
+        layout = _pieces(_render(LAYOUT, slots))
+        if len(_layouts) > 64:  # settings changed many times (tests): start again
+            _layouts.clear()
+        _layouts[key] = layout
+    return layout
+
+
+def _assemble(template_name: str, context: dict, *, partial: bool) -> Pieces:
+    """The page's pieces: its region, inside the layout unless only the region is asked for."""
+    region = _pieces(_render(f"{template_name}#region", context))
+    if partial:
+        return region
+    title = context.get("page_title")
     pieces: list[str] = []
-    for chunk in html.split(_CSRF):
-        if pieces:
-            pieces.append(_CSRF)
-        nonce_parts = chunk.split(_NONCE)
-        for index, part in enumerate(nonce_parts):
-            if index:
-                pieces.append(_NONCE)
-            pieces.append(part)
+    for piece in _layout(bool(title)):
+        if piece == _REGION:
+            pieces.extend(region)
+        elif piece == _TITLE:
+            pieces.append(str(conditional_escape(title)))
+        else:
+            pieces.append(piece)
     return tuple(pieces)
 
 
-def render_kept(
+def render_page(
     request: HttpRequest,
     template_name: str,
     context: Callable[[], dict],
     *,
-    snapshot: object,
-    key: Hashable,
+    partial: bool,
+    kept: tuple[object, Hashable] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """
-    ``template_name`` rendered with ``context()``, from the store when the same ``key`` was
-    rendered before for the same snapshot (then ``context`` is not called). ``key`` must say
-    everything the page shows besides the content snapshot, the language and the public settings
-    (added here).
+    ``template_name`` with ``context()``: the whole page, or its region only when ``partial``.
+
+    ``kept``: (content snapshot, key) for a page that holds nothing of the person. It is taken
+    from the store when the same key was rendered before for the same snapshot (``context`` is
+    then not called). The key must say everything the page shows besides the content snapshot,
+    the language and the public settings, which are added here.
     """
-    full_key = (
-        template_name,
-        key,
-        get_language(),
-        settings.EMERGENCY_NUMBER,
-        settings.URGENT_CARE_SERVICE,
-    )
-    pieces = store.get(snapshot, full_key)
-    if pieces is None:
-        # Rendered without the request: no context processor runs, so the page can only use
-        # what is given here, and nothing of this request can end up in what is kept.
-        html = render_to_string(
-            template_name,
-            {
-                **public_settings(None),
-                **context(),
-                "csrf_token": _CSRF,
-                "csp_nonce": _NONCE,
-            },
-        )
-        pieces = _pieces(html)
-        store.put(snapshot, full_key, pieces)
+    if kept is not None:
+        snapshot, key = kept
+        full_key = (template_name, partial, key, *_public())
+        pieces = store.get(snapshot, full_key)
+        if pieces is None:
+            pieces = _assemble(template_name, context(), partial=partial)
+            store.put(snapshot, full_key, pieces)
+    else:
+        pieces = _assemble(template_name, context(), partial=partial)
     token = get_token(request) if _CSRF in pieces else ""
     nonce = get_nonce(request) if _NONCE in pieces else None
     slots = {_CSRF: token, _NONCE: "" if nonce is None else str(nonce)}
-    return HttpResponse("".join(slots.get(piece, piece) for piece in pieces))
+    return HttpResponse("".join([slots.get(piece, piece) for piece in pieces]), status=status)

@@ -208,12 +208,26 @@ def is_emergency(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> bo
     return rules.is_emergency(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
 
 
-def display_answer(question: QuestionInfo, value: object) -> str:
-    """An answer in the words the person chose."""
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The words of yes/no answers in the active language, translated once for many answers."""
+
+    yes: str
+    no: str
+    not_sure: str
+
+    @classmethod
+    def now(cls) -> "Words":
+        return cls(_("Yes"), _("No"), _("Not sure"))
+
+
+def display_answer(question: QuestionInfo, value: object, words: Words | None = None) -> str:
+    """An answer in the words the person chose. ``words``: "Yes", "No", "Not sure" translated."""
+    words = words or Words.now()
     if value is None:
-        return _("Not sure")
+        return words.not_sure
     if question.kind == "boolean":
-        return _("Yes") if value else _("No")
+        return words.yes if value else words.no
     if question.kind == "choice":
         return question.label_for(value)
     if question.unit:
@@ -235,6 +249,7 @@ class AnsweredStep:
 
 def answered_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[AnsweredStep]:
     """The answers given, step by step, for check-your-answers and the printed summary."""
+    words = Words.now()
     result = []
     for topic in active_steps(snapshot, answers):
         questions = applicable_questions(topic, answers)
@@ -244,13 +259,13 @@ def answered_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> 
                 continue
             ticked = [q for q in asked if answers[q.fact]]
             if ticked:
-                rows = tuple(AnswerRow(q.short_label, _("Yes")) for q in ticked)
+                rows = tuple(AnswerRow(q.short_label, words.yes) for q in ticked)
             else:
                 rows = (AnswerRow(topic.title, _("None of these")),)
             result.append(AnsweredStep(topic, rows))
             continue
         rows = tuple(
-            AnswerRow(q.short_label, display_answer(q, answers[q.fact]))
+            AnswerRow(q.short_label, display_answer(q, answers[q.fact], words))
             for q in questions
             if q.fact in answers
         )

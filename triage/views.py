@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,20 +64,18 @@ def _render(
     kept: tuple[ContentSnapshot, Hashable] | None = None,
 ) -> HttpResponse:
     """
-    The whole page, or only its swappable region for an htmx request. ``kept``: (snapshot, key)
-    for a page that holds nothing of the person, kept rendered (``triage.pages``) under ``key``;
-    ``context`` may then be a function, called only when the page is not kept yet.
+    The whole page, or only its swappable region for an htmx request (``triage.pages``).
+    ``kept``: (snapshot, key) for a page that holds nothing of the person, kept rendered under
+    ``key``; ``context`` may be a function, called only when the page must be rendered.
     """
     partial = _is_partial(request)
-    name = f"{template}#region" if partial else template
 
     def full_context() -> dict:
         return {**(context() if callable(context) else context), "partial": partial}
 
-    if kept is not None:
-        snapshot, key = kept
-        return pages.render_kept(request, name, full_context, snapshot=snapshot, key=key)
-    return render(request, name, full_context(), status=status)
+    return pages.render_page(
+        request, template, full_context, partial=partial, kept=kept, status=status
+    )
 
 
 def _url(name: str, *args: str) -> str:
