@@ -209,22 +209,17 @@ def test_field_markup_with_an_answer_is_built_for_its_request_only():
     assert _field_html.cache_info().currsize == 1
 
 
-def test_the_remembered_answers_end_with_the_request(client, content, db):
-    answers = {"chest_pain_or_breathless": False}
-    questionnaire.progress(content, answers)
-    questionnaire.assess(content, answers)
-    assert any(getattr(last, "entry", None) for last in questionnaire._remembered)
-    client.get("/")  # a whole request on this thread: request_finished forgets
-    assert not any(getattr(last, "entry", None) for last in questionnaire._remembered)
-
-
-def test_remembered_results_follow_the_answers(content):
-    first = questionnaire.progress(content, {})
-    answers = {fact: False for fact in ("chest_pain_or_breathless",)}
-    assert questionnaire.progress(content, {}) is first
-    assert questionnaire.progress(content, answers) is not first
-    # True and 1 are different answers.
-    assert questionnaire._answers_key({"a": True}) != questionnaire._answers_key({"a": 1})
+def test_a_journey_works_each_answer_out_once(content):
+    journey = questionnaire.Journey.of(
+        content, {"statin": False, "statin_started_recently": True, "age": 40}
+    )
+    assert journey.answers == {"statin": False, "age": 40}  # the follow-up no longer applies
+    assert journey.progress is journey.progress
+    assert journey.first_unanswered_step() == questionnaire.first_unanswered_step(
+        content, journey.answers
+    )
+    quick = journey.is_emergency  # before the assessment: the shortcut
+    assert quick == journey.assessment.is_emergency is False
 
 
 def answer_sets():
@@ -251,7 +246,6 @@ def test_the_emergency_shortcut_agrees_with_the_whole_assessment(ruleset):
 
 def test_the_questionnaire_emergency_check_agrees_with_assess(content):
     for name, answers in answer_sets():
-        questionnaire.forget()
         quick = questionnaire.is_emergency(content, answers)
         assert quick == questionnaire.assess(content, answers).is_emergency, name
 

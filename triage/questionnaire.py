@@ -2,19 +2,22 @@
 The step registry: which questions are asked on which page, in what order, and which are skipped.
 
 Pure functions over a ContentSnapshot (``triage.selectors.get_content()``) and an answers dict
-``{fact: value}`` as kept in the session. A step is a Topic; it is skipped when none of its
-questions applies to the answers so far. "Not sure" is stored as ``None``: it counts as answered,
-but is left out of what the rules service sees, exactly like a question never asked.
+``{fact: value}`` as kept in the session; a ``Journey`` holds one set of answers for one request,
+so that a view asking several of these questions works each out once. A step is a Topic; it is
+skipped when none of its questions applies to the answers so far. "Not sure" is stored as
+``None``: it counts as answered, but is left out of what the rules service sees, exactly like a
+question never asked.
 
 Views, the check-answers page, the results page and tests all decide the next step here, and
 ``assess`` builds the rules-service input in one place, so the website and ``manage.py assess``
 agree for the same answers.
 """
 
-import threading
-from collections.abc import Callable, Mapping
+from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -54,50 +57,6 @@ class Progress:
     order: dict[str, int]  # topic slug -> its position among all steps
 
 
-def _answers_key(answers: Mapping[str, object]) -> frozenset | None:
-    try:
-        # Types too: True == 1, but they are different answers.
-        return frozenset((fact, type(value), value) for fact, value in answers.items())
-    except TypeError:  # an unhashable answer: nothing to remember it by
-        return None
-
-
-def _remember_last[T](function: Callable[[ContentSnapshot, Mapping[str, object]], T]):
-    """
-    ``function(snapshot, answers)``, remembering its last result on each thread: one request
-    asks the same question of the same answers several times (is it reachable? answered? an
-    emergency? what comes next?). ``forget()`` drops it all when the request ends.
-    The snapshot is compared by identity: new content is a new snapshot. The result is shared
-    between those calls, so it must not be changed.
-    """
-    last = threading.local()
-    _remembered.append(last)
-
-    @wraps(function)
-    def remembered(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> T:
-        key = _answers_key(answers)
-        entry = getattr(last, "entry", None)
-        if key is not None and entry is not None and entry[0] is snapshot and entry[1] == key:
-            return entry[2]
-        result = function(snapshot, answers)
-        if key is not None:
-            last.entry = (snapshot, key, result)
-        return result
-
-    return remembered
-
-
-# Every thread-local store of ``_remember_last``, emptied by ``forget`` when a request ends.
-_remembered: list[threading.local] = []
-
-
-def forget() -> None:
-    """Drop what this thread remembered of the last answers: nothing outlives its request."""
-    for last in _remembered:
-        last.__dict__.pop("entry", None)
-
-
-@_remember_last
 def progress(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Progress:
     active = []
     first_unanswered = None
@@ -114,50 +73,104 @@ def progress(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Progre
     )
 
 
+class Journey:
+    """
+    One set of answers against one content snapshot, for one request: where it stands, whether
+    it is an emergency, its assessment, each worked out once however often the view asks.
+    ``answers`` are taken as given: ``Journey.of`` prunes them first.
+    """
+
+    def __init__(self, snapshot: ContentSnapshot, answers: Mapping[str, object]):
+        self.snapshot = snapshot
+        self.answers = answers
+
+    @classmethod
+    def of(cls, snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Journey:
+        """The journey of ``answers`` once those that no longer apply are dropped."""
+        return cls(snapshot, prune(snapshot, answers))
+
+    @cached_property
+    def progress(self) -> Progress:
+        return progress(self.snapshot, self.answers)
+
+    @cached_property
+    def evaluation_input(self) -> dict:
+        """What the rules service sees: the answers without the "Not sure" ones."""
+        return {fact: value for fact, value in self.answers.items() if value is not None}
+
+    @cached_property
+    def assessment(self) -> Assessment:
+        return evaluate(answers=self.evaluation_input, ruleset=self.snapshot.ruleset)
+
+    @cached_property
+    def is_emergency(self) -> bool:
+        """``assessment.is_emergency``, testing only what can make it an emergency."""
+        if "assessment" in self.__dict__:
+            return self.assessment.is_emergency
+        return rules.is_emergency(answers=self.evaluation_input, ruleset=self.snapshot.ruleset)
+
+    def active_steps(self) -> list[TopicInfo]:
+        """The steps this person is asked, in order."""
+        return list(self.progress.active)
+
+    def first_unanswered_step(self) -> TopicInfo | None:
+        """The first step with a question that applies and has no answer; None when all are."""
+        return self.progress.first_unanswered
+
+    def next_step(self, after: TopicInfo) -> TopicInfo | None:
+        """The step asked after ``after``; None when ``after`` is the last."""
+        steps = self.progress.active
+        for position, topic in enumerate(steps):
+            if topic.slug == after.slug:
+                return steps[position + 1] if position + 1 < len(steps) else None
+        # ``after`` is skipped for these answers: continue from where it would sit.
+        later = [t for t in steps if self._order(t) > self._order(after)]
+        return later[0] if later else None
+
+    def previous_step(self, before: TopicInfo) -> TopicInfo | None:
+        """The step asked before ``before``; None for the first."""
+        earlier = [t for t in self.progress.active if self._order(t) < self._order(before)]
+        return earlier[-1] if earlier else None
+
+    def is_reachable(self, step: TopicInfo) -> bool:
+        """A step can be shown when every step before it has been answered."""
+        first = self.progress.first_unanswered
+        return first is None or self._order(step) <= self._order(first)
+
+    def _order(self, topic: TopicInfo) -> int:
+        order = self.progress.order
+        return order.get(topic.slug, len(order))
+
+
 def active_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[TopicInfo]:
     """The steps this person is asked, in order."""
-    return list(progress(snapshot, answers).active)
+    return Journey(snapshot, answers).active_steps()
 
 
 def first_unanswered_step(
     snapshot: ContentSnapshot, answers: Mapping[str, object]
 ) -> TopicInfo | None:
     """The first step with a question that applies and has no answer; None when all are done."""
-    return progress(snapshot, answers).first_unanswered
+    return Journey(snapshot, answers).first_unanswered_step()
 
 
 def next_step(
     snapshot: ContentSnapshot, answers: Mapping[str, object], after: TopicInfo
 ) -> TopicInfo | None:
     """The step asked after ``after``; None when ``after`` is the last."""
-    where = progress(snapshot, answers)
-    steps = where.active
-    for position, topic in enumerate(steps):
-        if topic.slug == after.slug:
-            return steps[position + 1] if position + 1 < len(steps) else None
-    # ``after`` is skipped for these answers: continue from where it would sit.
-    later = [t for t in steps if _order(where, t) > _order(where, after)]
-    return later[0] if later else None
+    return Journey(snapshot, answers).next_step(after)
 
 
 def previous_step(
     snapshot: ContentSnapshot, answers: Mapping[str, object], before: TopicInfo
 ) -> TopicInfo | None:
     """The step asked before ``before``; None for the first."""
-    where = progress(snapshot, answers)
-    earlier = [t for t in where.active if _order(where, t) < _order(where, before)]
-    return earlier[-1] if earlier else None
+    return Journey(snapshot, answers).previous_step(before)
 
 
 def is_reachable(snapshot: ContentSnapshot, answers: Mapping[str, object], step: TopicInfo) -> bool:
     """A step can be shown when every step before it has been answered."""
-    where = progress(snapshot, answers)
-    first = where.first_unanswered
-    return first is None or _order(where, step) <= _order(where, first)
-
-
-def _order(where: Progress, topic: TopicInfo) -> int:
-    return where.order.get(topic.slug, len(where.order))
+    return Journey(snapshot, answers).is_reachable(step)
 
 
 def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str, object]:
@@ -168,11 +181,6 @@ def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str,
     an editor removed is dropped too, so the question is asked again. Repeated until nothing
     changes, because one dropped answer can make another question stop applying.
     """
-    return dict(_pruned(snapshot, answers))
-
-
-@_remember_last
-def _pruned(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str, object]:
     facts = snapshot.ruleset.facts
     current = dict(answers)
     while True:
@@ -195,17 +203,16 @@ def _pruned(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[st
 
 def evaluation_input(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict:
     """What the rules service sees: pruned answers without the "Not sure" ones."""
-    return {fact: value for fact, value in prune(snapshot, answers).items() if value is not None}
+    return Journey.of(snapshot, answers).evaluation_input
 
 
-@_remember_last
 def assess(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Assessment:
-    return evaluate(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
+    return Journey.of(snapshot, answers).assessment
 
 
 def is_emergency(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> bool:
     """``assess(snapshot, answers).is_emergency``, testing only what can make it an emergency."""
-    return rules.is_emergency(answers=evaluation_input(snapshot, answers), ruleset=snapshot.ruleset)
+    return Journey.of(snapshot, answers).is_emergency
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +224,7 @@ class Words:
     not_sure: str
 
     @classmethod
-    def now(cls) -> "Words":
+    def now(cls) -> Words:
         return cls(_("Yes"), _("No"), _("Not sure"))
 
 

@@ -1,13 +1,8 @@
-"""
-Every write to content moves the ContentVersion on, so every process reloads it; and the end of
-every request drops the answers the questionnaire remembered while it ran.
-"""
+"""Every write to content moves the ContentVersion on, so every process reloads it."""
 
-from django.core.signals import request_finished
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from triage import questionnaire
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
 from triage.selectors import bump_content_version
 
@@ -26,8 +21,3 @@ def content_changed(sender, **kwargs):
 def sources_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         bump_content_version()
-
-
-@receiver(request_finished)
-def forget_answers(sender, **kwargs):
-    questionnaire.forget()

@@ -25,6 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from triage import pages, questionnaire
 from triage.forms import StepForm
+from triage.questionnaire import Journey
 from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE, Assessment
 from triage.selectors import ContentSnapshot, TopicInfo, get_content
 
@@ -98,11 +99,11 @@ def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
     return f"{url}?{urlencode({'change': '1'})}" if changing else url
 
 
-def _resume(snapshot: ContentSnapshot, answers: dict) -> HttpResponseRedirect:
+def _resume(journey: Journey) -> HttpResponseRedirect:
     """Where someone goes when they open a page whose answers they have not given yet."""
-    if questionnaire.is_emergency(snapshot, answers):
+    if journey.is_emergency:
         return _go("triage:result")
-    first = questionnaire.first_unanswered_step(snapshot, answers)
+    first = journey.first_unanswered_step()
     if first is None:
         return _go("triage:check_answers")
     return HttpResponseRedirect(_step_url(first))
@@ -135,21 +136,20 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     topic = questionnaire.get_step(snapshot, slug)
     if topic is None:
         raise Http404(_("There is no such question page."))
-    answers = questionnaire.prune(snapshot, _answers(request))
+    journey = Journey.of(snapshot, _answers(request))
+    answers = journey.answers
     changing = request.GET.get("change") == "1"
 
-    if not questionnaire.is_reachable(snapshot, answers, topic):
-        return _resume(snapshot, answers)
+    if not journey.is_reachable(topic):
+        return _resume(journey)
     questions = questionnaire.applicable_questions(topic, answers)
     if not questions:
         # This step does not apply to these answers: go on as if it had been answered.
-        following = questionnaire.next_step(snapshot, answers, topic)
+        following = journey.next_step(topic)
         if following is None:
-            return _resume(snapshot, answers)
+            return _resume(journey)
         return HttpResponseRedirect(_step_url(following))
-    if not questionnaire.is_answered(topic, answers) and (
-        questionnaire.is_emergency(snapshot, answers)
-    ):
+    if not questionnaire.is_answered(topic, answers) and journey.is_emergency:
         # The questionnaire has already ended: nobody in an emergency is asked more.
         return _go("triage:result")
 
@@ -166,11 +166,12 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
                 questions = applicable
                 form = StepForm(request.POST, topic=topic, questions=questions)
         if form.is_valid():
-            answers = questionnaire.prune(snapshot, answers | form.answers())
+            journey = Journey.of(snapshot, answers | form.answers())
+            answers = journey.answers
             request.session[ANSWERS] = answers
-            if questionnaire.is_emergency(snapshot, answers):
+            if journey.is_emergency:
                 return _go("triage:result")
-            pending = questionnaire.first_unanswered_step(snapshot, answers)
+            pending = journey.first_unanswered_step()
             if changing:
                 # Follow-up questions that now apply are asked, then back to check answers.
                 if pending is None:
@@ -179,7 +180,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             if pending is not None and not questionnaire.is_answered(topic, answers):
                 # An answer on this page brought a follow-up question on the same page.
                 return HttpResponseRedirect(_step_url(topic))
-            following = questionnaire.next_step(snapshot, answers, topic)
+            following = journey.next_step(topic)
             if following is None:
                 return _go("triage:check_answers")
             return HttpResponseRedirect(_step_url(following))
@@ -187,12 +188,12 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         form = None
         initial = StepForm.initial_from(questions, answers, checklist=checklist)
 
-    steps = questionnaire.active_steps(snapshot, answers)
+    steps = journey.progress.active
     position = next((i for i, t in enumerate(steps) if t.slug == topic.slug), 0)
     if changing:
         back_url = _url("triage:check_answers")
     else:
-        previous = questionnaire.previous_step(snapshot, answers, topic)
+        previous = journey.previous_step(topic)
         back_url = _step_url(previous) if previous else _url("triage:start")
     action = _step_url(topic, changing=changing)
 
@@ -234,10 +235,11 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def check_answers(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
-    answers = questionnaire.prune(snapshot, _answers(request))
-    if questionnaire.first_unanswered_step(snapshot, answers) is not None:
-        return _resume(snapshot, answers)
-    if questionnaire.is_emergency(snapshot, answers):
+    journey = Journey.of(snapshot, _answers(request))
+    answers = journey.answers
+    if journey.first_unanswered_step() is not None:
+        return _resume(journey)
+    if journey.is_emergency:
         return _go("triage:result")
     sections = [
         (section, _step_url(section.topic, changing=True))
@@ -326,13 +328,11 @@ def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessm
 @require_safe
 def result(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
-    answers = questionnaire.prune(snapshot, _answers(request))
-    assessment = questionnaire.assess(snapshot, answers)
-    if not assessment.is_emergency and (
-        questionnaire.first_unanswered_step(snapshot, answers) is not None
-    ):
-        return _resume(snapshot, answers)
-    context = result_context(snapshot, answers, assessment)
+    journey = Journey.of(snapshot, _answers(request))
+    assessment = journey.assessment
+    if not assessment.is_emergency and journey.first_unanswered_step() is not None:
+        return _resume(journey)
+    context = result_context(snapshot, journey.answers, assessment)
     context["page_title"] = _("Your results")
     return _render(request, "triage/result.html", context)
 
