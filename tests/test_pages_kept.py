@@ -37,7 +37,7 @@ def masked(html: str) -> str:
     return NONCE.sub('nonce="NONCE"', html)
 
 
-def plain_render(request, template_name, context, *, partial, kept=None, status=200):
+def plain_render(request, template_name, context, *, partial, kept=None, fields=None, status=200):
     """Plain Django: the template engine renders the whole template for every request."""
     name = f"{template_name}#region" if partial else template_name
     return render(request, name, context(), status=status)
@@ -61,8 +61,14 @@ def driver(client: Client, headers: dict, seen: list[Page]):
 
 
 def journey_pages(persona: dict, headers: dict) -> list[Page]:
+    """Every page of a whole journey, then every question page again, with its answers in."""
     seen: list[Page] = []
-    walk(*driver(Client(), headers, seen), persona)
+    get, post = driver(Client(), headers, seen)
+    journey = walk(get, post, persona)
+    for path in journey.visited:
+        if path.startswith("/check/") and path != "/check/answers/":
+            get(path)
+            get(path + "?change=1")
     return seen
 
 
@@ -129,15 +135,22 @@ def test_a_kept_page_carries_this_request_s_own_token_and_nonce(client, content,
 
 
 @pytest.mark.django_db
-def test_a_page_showing_an_answer_is_never_kept(client, content, empty_store):
+def test_a_page_showing_an_answer_is_kept_without_the_answer(client, content, empty_store):
     client.post("/check/emergency/", {"signs": ["none"]})
     client.get("/check/about-you/")
     kept = len(empty_store)
     back = client.get("/check/emergency/")  # pre-filled: "None of these" ticked
     assert 'value="none" checked' in back.content.decode()
-    assert len(empty_store) == kept
+    assert len(empty_store) == kept + 1
     for pieces in empty_store._pages.values():
         assert " checked" not in "".join(pieces)
+    other = Client()
+    other.post("/check/emergency/", {"signs": ["chest_pain_or_breathless"]})
+    mine = client.get("/check/emergency/").content.decode()
+    theirs = other.get("/check/emergency/").content.decode()
+    assert len(empty_store) == kept + 1  # the same kept page, each with its own answers
+    assert 'value="none" checked' in mine and 'value="none" checked' not in theirs
+    assert 'value="chest_pain_or_breathless" checked' in theirs
 
 
 @pytest.mark.django_db

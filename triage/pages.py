@@ -12,9 +12,10 @@ its region, with placeholders for the token and the nonce, and puts the pieces t
 The start page and a question page seen for the first time are pure functions of the content
 and of their place in the journey (which questions apply, the back link, "page 3 of about 9").
 They are kept whole (``store``), so such a request renders nothing: it puts its own token and
-nonce into the kept pieces. Pages that show a person's answers (a pre-filled question page,
-check your answers, the results) are never kept: rendered for their request, then forgotten.
-The store belongs to one content snapshot: the first request that sees new content empties it.
+nonce into the kept pieces. A question page showing earlier answers is kept with a slot for each
+field: the fields, holding the answers, are built for each request and never kept. Check your
+answers and the results are never kept: rendered for their request, then forgotten. The store
+belongs to one content snapshot: the first request that sees new content empties it.
 
 The pieces are put back together into exactly what rendering the template afresh gives: one
 masked CSRF token per page, as Django's csrf_token gives one per render.
@@ -25,6 +26,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +34,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from triage.context_processors import public_settings
@@ -42,7 +45,9 @@ _CSRF = "csrftokenslot" + secrets.token_hex(16)
 _NONCE = "cspnonceslot" + secrets.token_hex(16)
 _TITLE = "pagetitleslot" + secrets.token_hex(16)
 _REGION = "pageregionslot" + secrets.token_hex(16)
-_SLOTS = re.compile(f"({_CSRF}|{_NONCE}|{_TITLE}|{_REGION})")
+_FIELD = "fieldslot" + secrets.token_hex(16) + "n"
+# A field's slot looks like a tag, so that {% spaceless %} treats it as the field it stands for.
+_SLOTS = re.compile(f"({_CSRF}|{_NONCE}|{_TITLE}|{_REGION}|<{_FIELD}[0-9]+>)")
 LAYOUT = "base.html"
 MAX_PAGES = 512
 
@@ -88,6 +93,17 @@ class PageStore:
 
 
 store = PageStore()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSlot:
+    """Stands in for a question field (a FieldView) in a kept page: its markup comes later."""
+
+    index: int
+    errors: tuple[str, ...] = ()
+
+    def html(self) -> SafeString:
+        return mark_safe(f"<{_FIELD}{self.index}>")  # noqa: S308 (letters and digits only)
 
 
 def _pieces(html: str) -> Pieces:
@@ -148,6 +164,7 @@ def render_page(
     *,
     partial: bool,
     kept: tuple[object, Hashable] | None = None,
+    fields: list | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """
@@ -156,18 +173,25 @@ def render_page(
     ``kept``: (content snapshot, key) for a page that holds nothing of the person. It is taken
     from the store when the same key was rendered before for the same snapshot (``context`` is
     then not called). The key must say everything the page shows besides the content snapshot,
-    the language and the public settings, which are added here.
+    the language and the public settings, which are added here, and besides ``fields``: the
+    question fields in ``context()["fields"]`` (FieldView, without errors), kept as slots and
+    filled with this request's own field markup.
     """
     if kept is not None:
         snapshot, key = kept
         full_key = (template_name, partial, key, *_public())
         pieces = store.get(snapshot, full_key)
         if pieces is None:
-            pieces = _assemble(template_name, context(), partial=partial)
+            page_context = context()
+            if fields is not None:
+                page_context["fields"] = [FieldSlot(index) for index in range(len(fields))]
+            pieces = _assemble(template_name, page_context, partial=partial)
             store.put(snapshot, full_key, pieces)
     else:
         pieces = _assemble(template_name, context(), partial=partial)
     token = get_token(request) if _CSRF in pieces else ""
     nonce = get_nonce(request) if _NONCE in pieces else None
     slots = {_CSRF: token, _NONCE: "" if nonce is None else str(nonce)}
+    for index, field in enumerate(fields or ()):
+        slots[f"<{_FIELD}{index}>"] = field.html()
     return HttpResponse("".join([slots.get(piece, piece) for piece in pieces]), status=status)

@@ -63,11 +63,13 @@ def _render(
     *,
     status: int = 200,
     kept: tuple[ContentSnapshot, Hashable] | None = None,
+    fields: list | None = None,
 ) -> HttpResponse:
     """
     The whole page, or only its swappable region for an htmx request (``triage.pages``).
     ``kept``: (snapshot, key) for a page that holds nothing of the person, kept rendered under
     ``key``; ``context`` may be a function, called only when the page must be rendered.
+    ``fields``: the page's question fields (FieldView), kept as slots and built per request.
     """
     partial = _is_partial(request)
 
@@ -75,7 +77,7 @@ def _render(
         return {**(context() if callable(context) else context), "partial": partial}
 
     return pages.render_page(
-        request, template, full_context, partial=partial, kept=kept, status=status
+        request, template, full_context, partial=partial, kept=kept, fields=fields, status=status
     )
 
 
@@ -197,14 +199,21 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         back_url = _step_url(previous) if previous else _url("triage:start")
     action = _step_url(topic, changing=changing)
 
+    # Some questions here are answered and some not: an answer here brought a follow-up.
+    answered_here = [q.fact in answers for q in questions]
+    follow_up = any(answered_here) and not all(answered_here)
+    own_fields = None
+    if form is None and initial:
+        # The person's earlier answers are in the fields: the page is kept with a slot for each
+        # field, and the fields, with their answers, are built for this request only.
+        form = StepForm(topic=topic, questions=questions, initial=initial)
+        own_fields = form.field_views()
+
     def context() -> dict:
         nonlocal form
         if form is None:
             form = StepForm(topic=topic, questions=questions, initial=initial)
-        fields = form.field_views()
-        # Some questions here are answered and some not: an answer here brought a follow-up.
-        answered_here = [q.fact in answers for q in questions]
-        follow_up = not form.errors and any(answered_here) and not all(answered_here)
+        fields = own_fields if own_fields is not None else form.field_views()
         title = topic.title
         if form.errors:
             title = _("Error: %(title)s") % {"title": title}
@@ -218,16 +227,20 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             "step_number": position + 1,
             "step_count": len(steps),
             "checklist": checklist,
-            "follow_up": follow_up,
+            "follow_up": follow_up and not form.errors,
         }
 
     kept = None
-    if form is None and not initial:
-        # No answer of the person's on this page, no error: the same page for everyone who
-        # reaches this step by the same path, kept rendered.
+    if request.method != "POST":
+        # No error on this page, and no answer of the person's except in the field slots: the
+        # same page for everyone who reaches this step by the same path, kept rendered.
         questions_asked = tuple(question.fact for question in questions)
-        kept = (snapshot, (topic.slug, questions_asked, action, back_url, position, len(steps)))
-    return _render(request, "triage/step.html", context, kept=kept)
+        kept = (
+            snapshot,
+            (topic.slug, questions_asked, action, back_url, position, len(steps), follow_up)
+            + (own_fields is not None,),
+        )
+    return _render(request, "triage/step.html", context, kept=kept, fields=own_fields)
 
 
 @never_cache
