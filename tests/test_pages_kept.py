@@ -8,11 +8,15 @@ import random
 import re
 
 import pytest
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.test import Client
 from django.utils.html import conditional_escape
+from django.utils.http import parse_http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
 
 from tests.journeys import PERSONAS, Page, walk
 from tests.test_safety_cases import FIXTURE_CASES
@@ -269,3 +273,18 @@ def test_step_urls_are_the_urls_reverse_gives(content):
     for topic in content.topics:
         assert views._step_url(topic) == reverse("triage:step", args=[topic.slug])
         assert views._step_url(topic, changing=True).startswith(views._step_url(topic) + "?")
+
+
+@pytest.mark.parametrize("headers", [{}, {"Vary": "Cookie", "Cache-Control": "public"}])
+def test_personal_pages_get_the_headers_django_s_decorators_give(rf, headers):
+    def view(request):
+        response = HttpResponse("x")
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    django_way = never_cache(vary_on_headers("HX-Request")(view))(rf.get("/"))
+    ours = views.personal_page(view)(rf.get("/"))
+    for name in ("Cache-Control", "Vary"):
+        assert ours[name] == django_way[name]
+    assert abs(parse_http_date(ours["Expires"]) - parse_http_date(django_way["Expires"])) <= 1

@@ -11,15 +11,15 @@ Answers live only in the session (a signed cookie): ``request.session["answers"]
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import urlencode
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -36,6 +36,35 @@ BAND_TITLES = {
     POSSIBLE: gettext_lazy("Possible"),
     LESS_LIKELY: gettext_lazy("Less likely"),
 }
+
+
+# What django's never_cache gives a response without caching headers of its own.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def personal_page(view):
+    """
+    ``never_cache`` and ``vary_on_headers("HX-Request")`` in one, for pages made from the
+    person's answers: never stored by a browser or proxy, and the htmx region and the whole page
+    never mixed up. A response with no caching or Vary header yet gets exactly the headers the
+    two Django decorators give it, set at once: they parse and rebuild each header, which cost
+    more than the rest of a kept question page's own work.
+    """
+
+    @wraps(view)
+    def personal(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        headers = response.headers
+        if "Cache-Control" in headers or "Vary" in headers or "Expires" in headers:
+            add_never_cache_headers(response)
+            patch_vary_headers(response, ("HX-Request",))
+        else:
+            headers["Vary"] = "HX-Request"
+            headers["Expires"] = http_date()
+            headers["Cache-Control"] = NEVER_CACHE
+        return response
+
+    return personal
 
 
 def _answers(request: HttpRequest) -> dict:
@@ -98,7 +127,7 @@ def _go(name: str, *args: str) -> HttpResponseRedirect:
 
 def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
     url = _url("triage:step", topic.slug)
-    return f"{url}?{urlencode({'change': '1'})}" if changing else url
+    return f"{url}?change=1" if changing else url
 
 
 def _resume(journey: Journey) -> HttpResponseRedirect:
@@ -130,8 +159,7 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@vary_on_headers("HX-Request")
+@personal_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = get_content()
@@ -243,8 +271,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, "triage/step.html", context, kept=kept, fields=own_fields)
 
 
-@never_cache
-@vary_on_headers("HX-Request")
+@personal_page
 @require_safe
 def check_answers(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
@@ -336,8 +363,7 @@ def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessm
     }
 
 
-@never_cache
-@vary_on_headers("HX-Request")
+@personal_page
 @require_safe
 def result(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
@@ -350,8 +376,7 @@ def result(request: HttpRequest) -> HttpResponse:
     return _render(request, "triage/result.html", context)
 
 
-@never_cache
-@vary_on_headers("HX-Request")
+@personal_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def start_again(request: HttpRequest) -> HttpResponse:
     """POST clears every answer; GET only shows the button (a link must not delete anything)."""
