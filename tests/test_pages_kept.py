@@ -288,3 +288,13 @@ def test_personal_pages_get_the_headers_django_s_decorators_give(rf, headers):
     for name in ("Cache-Control", "Vary"):
         assert ours[name] == django_way[name]
     assert abs(parse_http_date(ours["Expires"]) - parse_http_date(django_way["Expires"])) <= 1
+
+
+def test_a_step_knows_whether_all_its_questions_always_apply(content):
+    steps = {topic.slug: topic for topic in content.topics}
+    assert steps["the-pain"].unconditional
+    assert not steps["about-you"].unconditional  # pregnancy: only asked of women
+    for topic in content.topics:
+        assert topic.unconditional == all(q.ask_when is None for q in topic.questions)
+        if topic.unconditional:
+            assert questionnaire.applicable_questions(topic, {}) == list(topic.questions)

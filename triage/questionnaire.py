@@ -36,6 +36,8 @@ def get_step(snapshot: ContentSnapshot, slug: str) -> TopicInfo | None:
 
 
 def applicable_questions(topic: TopicInfo, answers: Mapping[str, object]) -> list[QuestionInfo]:
+    if topic.unconditional:
+        return list(topic.questions)
     return [question for question in topic.questions if question.applies(answers)]
 
 

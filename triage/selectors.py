@@ -82,6 +82,8 @@ class TopicInfo:
     intro: str
     kind: str
     questions: tuple[QuestionInfo, ...]
+    # No question of this step has a condition: all of them apply, whatever the answers.
+    unconditional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,13 +220,18 @@ def build_snapshot(token: str = "") -> ContentSnapshot:
         )
         for q in questions
     }
+    topic_questions = {
+        t.slug: tuple(info for info in question_infos.values() if info.topic == t.slug)
+        for t in topics
+    }
     topic_infos = tuple(
         TopicInfo(
             t.slug,
             t.title,
             t.intro,
             t.kind,
-            tuple(info for info in question_infos.values() if info.topic == t.slug),
+            topic_questions[t.slug],
+            unconditional=all(q.ask_when is None for q in topic_questions[t.slug]),
         )
         for t in topics
     )
