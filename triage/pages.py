@@ -27,6 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -124,20 +125,16 @@ def _public() -> tuple:
     return (get_language(), settings.EMERGENCY_NUMBER, settings.URGENT_CARE_SERVICE)
 
 
-_layouts: dict[tuple, Pieces] = {}
-
-
 def _layout(titled: bool) -> Pieces:
     """``base.html`` with slots for the title and the region, once per language and settings."""
-    key = (titled, *_public())
-    layout = _layouts.get(key)
-    if layout is None:
-        slots = {"page_title": _TITLE if titled else "", "region": _REGION}
-        layout = _pieces(_render(LAYOUT, slots))
-        if len(_layouts) > 64:  # settings changed many times (tests): start again
-            _layouts.clear()
-        _layouts[key] = layout
-    return layout
+    return _layout_for(titled, *_public())
+
+
+@lru_cache(maxsize=64)
+def _layout_for(titled: bool, language: str | None, number: str, service: str) -> Pieces:
+    # The language and settings only key the cache: _render reads the active ones itself.
+    slots = {"page_title": _TITLE if titled else "", "region": _REGION}
+    return _pieces(_render(LAYOUT, slots))
 
 
 def _assemble(template_name: str, context: dict, *, partial: bool) -> Pieces:

@@ -41,10 +41,6 @@ def applicable_questions(topic: TopicInfo, answers: Mapping[str, object]) -> lis
     return [question for question in topic.questions if question.applies(answers)]
 
 
-def is_skipped(topic: TopicInfo, answers: Mapping[str, object]) -> bool:
-    return not applicable_questions(topic, answers)
-
-
 def is_answered(topic: TopicInfo, answers: Mapping[str, object]) -> bool:
     """Every question of the step that applies has an answer (possibly "Not sure")."""
     return all(question.fact in answers for question in applicable_questions(topic, answers))

@@ -38,7 +38,7 @@ BAND_TITLES = {
 }
 
 
-# What django's never_cache gives a response without caching headers of its own.
+# What Django's never_cache gives a response without caching headers of its own.
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
@@ -265,8 +265,16 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         questions_asked = tuple(question.fact for question in questions)
         kept = (
             snapshot,
-            (topic.slug, questions_asked, action, back_url, position, len(steps), follow_up)
-            + (own_fields is not None,),
+            (
+                topic.slug,
+                questions_asked,
+                action,
+                back_url,
+                position,
+                len(steps),
+                follow_up,
+                own_fields is not None,  # fields as slots, or rendered in the kept page
+            ),
         )
     return _render(request, "triage/step.html", context, kept=kept, fields=own_fields)
 
