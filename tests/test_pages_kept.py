@@ -41,7 +41,7 @@ def masked(html: str) -> str:
     return NONCE.sub('nonce="NONCE"', html)
 
 
-def plain_render(request, template_name, context, *, partial, kept=None, fields=None, status=200):
+def plain_render(request, template_name, context, *, partial, kept=None, parts=None, status=200):
     """Plain Django: the template engine renders the whole template for every request."""
     name = f"{template_name}#region" if partial else template_name
     return render(request, name, context(), status=status)
@@ -188,6 +188,14 @@ def test_placeholders_split_and_fill_back():
     assert "".join(pieces) == html
     assert pieces.count(pages._CSRF) == 2 and pieces.count(pages._NONCE) == 1
     assert pieces[-2:] == (pages._TITLE, pages._REGION)
+
+
+def test_slots_of_parts_are_pieces_of_their_own_with_their_angle_bracket():
+    first, second = pages.Slot(0).html(), pages.Slot(12).html()
+    html = f"<p>a < b</p>{first}<div>{second}</div>{pages._CSRF}part3>"
+    pieces = pages._pieces(html)
+    assert "".join(pieces) == html
+    assert pieces == ("<p>a < b</p>", first, "<div>", second, "</div>", pages._CSRF, "part3>")
 
 
 @pytest.mark.parametrize(

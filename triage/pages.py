@@ -12,9 +12,10 @@ its region, with placeholders for the token and the nonce, and puts the pieces t
 The start page and a question page seen for the first time are pure functions of the content
 and of their place in the journey (which questions apply, the back link, "page 3 of about 9").
 They are kept whole (``store``), so such a request renders nothing: it puts its own token and
-nonce into the kept pieces. A question page showing earlier answers is kept with a slot for each
-field: the fields, holding the answers, are built for each request and never kept. Check your
-answers and the results are never kept: rendered for their request, then forgotten. The store
+nonce into the kept pieces. A page showing the person's answers is kept with a slot for each
+part that holds them: a question page showing earlier answers has a slot for each field, check
+your answers one for the list of answers. What fills the slots is built for each request and
+never kept. The results are never kept: rendered for their request, then forgotten. The store
 belongs to one content snapshot: the first request that sees new content empties it.
 
 The pieces are put back together into exactly what rendering the template afresh gives: one
@@ -28,27 +29,31 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from triage.context_processors import public_settings
+from triage.csrf import csrf_token
 
 # Placeholders: letters and digits only, so escaping leaves them as they are; random per process,
-# so no content can contain them by chance or design.
-_CSRF = "csrftokenslot" + secrets.token_hex(16)
-_NONCE = "cspnonceslot" + secrets.token_hex(16)
-_TITLE = "pagetitleslot" + secrets.token_hex(16)
-_REGION = "pageregionslot" + secrets.token_hex(16)
-_FIELD = "fieldslot" + secrets.token_hex(16) + "n"
-# A field's slot looks like a tag, so that {% spaceless %} treats it as the field it stands for.
-_SLOTS = re.compile(f"({_CSRF}|{_NONCE}|{_TITLE}|{_REGION}|<{_FIELD}[0-9]+>)")
+# so no content can contain them by chance or design. They share one prefix, which lets the
+# regular expression skip through a page at the speed of a substring search.
+_SLOT = "slot" + secrets.token_hex(16)
+_CSRF = _SLOT + "csrftoken"
+_NONCE = _SLOT + "cspnonce"
+_TITLE = _SLOT + "pagetitle"
+_REGION = _SLOT + "region"
+_PART = _SLOT + "part"
+# A personal part's slot looks like a tag, <{_PART}N>, so that {% spaceless %} treats it as the
+# markup it stands for; the expression finds it from the prefix, and _pieces adds back its "<".
+_SLOTS = re.compile(f"({_SLOT}(?:csrftoken|cspnonce|pagetitle|region|part[0-9]+>))")
 LAYOUT = "base.html"
 MAX_PAGES = 512
 
@@ -96,20 +101,68 @@ class PageStore:
 store = PageStore()
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSlot:
-    """Stands in for a question field (a FieldView) in a kept page: its markup comes later."""
+class Part(Protocol):
+    """A part of a page made from the person's answers: a question field (FieldView), say."""
 
-    index: int
-    errors: tuple[str, ...] = ()
+    def html(self) -> SafeString: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Markup built for one request, as a Part."""
+
+    markup: SafeString
 
     def html(self) -> SafeString:
-        return mark_safe(f"<{_FIELD}{self.index}>")  # noqa: S308 (letters and digits only)
+        return self.markup
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Stands in for a Part in a kept page: its markup comes with each request."""
+
+    index: int
+    errors: tuple[str, ...] = ()  # a question field's, for the template's error summary
+
+    def html(self) -> SafeString:
+        return mark_safe(f"<{_PART}{self.index}>")  # noqa: S308 (letters and digits only)
+
+
+type Parts = dict[str, Part | list[Part]]
+
+
+def _stand_ins(parts: Parts) -> dict[str, Slot | list[Slot]]:
+    """A Slot for each part, numbered in order: what a kept page is rendered with."""
+    stand_ins: dict[str, Slot | list[Slot]] = {}
+    index = 0
+    for name, value in parts.items():
+        if isinstance(value, list):
+            stand_ins[name] = [Slot(index + offset) for offset in range(len(value))]
+            index += len(value)
+        else:
+            stand_ins[name] = Slot(index)
+            index += 1
+    return stand_ins
+
+
+def _markup(parts: Parts) -> dict[str, str]:
+    """Each slot's placeholder and the part's markup for this request, numbered as _stand_ins."""
+    values = [
+        part for value in parts.values() for part in (value if isinstance(value, list) else [value])
+    ]
+    return {f"<{_PART}{index}>": part.html() for index, part in enumerate(values)}
 
 
 def _pieces(html: str) -> Pieces:
     """The page split at its placeholders; each placeholder is a piece of its own."""
-    return tuple(piece for piece in _SLOTS.split(html) if piece)
+    pieces: list[str] = []
+    for piece in _SLOTS.split(html):
+        if piece.startswith(_PART):
+            # The "<" that opens a part's slot ends the piece before it.
+            pieces[-1] = pieces[-1][:-1]
+            piece = "<" + piece
+        pieces.append(piece)
+    return tuple(piece for piece in pieces if piece)
 
 
 def _render(template_name: str, context: dict) -> str:
@@ -161,7 +214,7 @@ def render_page(
     *,
     partial: bool,
     kept: tuple[object, Hashable] | None = None,
-    fields: list | None = None,
+    parts: Parts | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """
@@ -170,9 +223,10 @@ def render_page(
     ``kept``: (content snapshot, key) for a page that holds nothing of the person. It is taken
     from the store when the same key was rendered before for the same snapshot (``context`` is
     then not called). The key must say everything the page shows besides the content snapshot,
-    the language and the public settings, which are added here, and besides ``fields``: the
-    question fields in ``context()["fields"]`` (FieldView, without errors), kept as slots and
-    filled with this request's own field markup.
+    the language and the public settings, which are added here, and besides ``parts``: what the
+    page shows of the person, by its name in ``context()`` (a Part, or a list of them, such as
+    the question fields), kept as slots and filled with this request's own markup. The key must
+    say how many parts there are.
     """
     if kept is not None:
         snapshot, key = kept
@@ -180,15 +234,15 @@ def render_page(
         pieces = store.get(snapshot, full_key)
         if pieces is None:
             page_context = context()
-            if fields is not None:
-                page_context["fields"] = [FieldSlot(index) for index in range(len(fields))]
+            if parts:
+                page_context.update(_stand_ins(parts))
             pieces = _assemble(template_name, page_context, partial=partial)
             store.put(snapshot, full_key, pieces)
     else:
         pieces = _assemble(template_name, context(), partial=partial)
-    token = get_token(request) if _CSRF in pieces else ""
+    token = csrf_token(request) if _CSRF in pieces else ""
     nonce = get_nonce(request) if _NONCE in pieces else None
     slots = {_CSRF: token, _NONCE: "" if nonce is None else str(nonce)}
-    for index, field in enumerate(fields or ()):
-        slots[f"<{_FIELD}{index}>"] = field.html()
+    if kept is not None and parts:
+        slots.update(_markup(parts))
     return HttpResponse("".join([slots.get(piece, piece) for piece in pieces]), status=status)

@@ -9,6 +9,7 @@ follows the redirect and pushes the final URL, so the address bar always shows t
 Answers live only in the session (a signed cookie): ``request.session["answers"]``.
 """
 
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -25,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from triage import pages, questionnaire
 from triage.forms import StepForm
+from triage.html import summary_list
 from triage.questionnaire import Journey
 from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE, Assessment
 from triage.selectors import ContentSnapshot, TopicInfo, get_content
@@ -60,11 +62,17 @@ def personal_page(view):
             patch_vary_headers(response, ("HX-Request",))
         else:
             headers["Vary"] = "HX-Request"
-            headers["Expires"] = http_date()
+            headers["Expires"] = _http_date(int(time.time()))
             headers["Cache-Control"] = NEVER_CACHE
         return response
 
     return personal
+
+
+@lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    """``http_date()`` for the current second, formatted once for every page in that second."""
+    return http_date(second)
 
 
 def _answers(request: HttpRequest) -> dict:
@@ -92,13 +100,13 @@ def _render(
     *,
     status: int = 200,
     kept: tuple[ContentSnapshot, Hashable] | None = None,
-    fields: list | None = None,
+    parts: pages.Parts | None = None,
 ) -> HttpResponse:
     """
     The whole page, or only its swappable region for an htmx request (``triage.pages``).
     ``kept``: (snapshot, key) for a page that holds nothing of the person, kept rendered under
     ``key``; ``context`` may be a function, called only when the page must be rendered.
-    ``fields``: the page's question fields (FieldView), kept as slots and built per request.
+    ``parts``: what the page shows of the person, kept as slots and built per request.
     """
     partial = _is_partial(request)
 
@@ -106,7 +114,7 @@ def _render(
         return {**(context() if callable(context) else context), "partial": partial}
 
     return pages.render_page(
-        request, template, full_context, partial=partial, kept=kept, fields=fields, status=status
+        request, template, full_context, partial=partial, kept=kept, parts=parts, status=status
     )
 
 
@@ -276,7 +284,8 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
                 own_fields is not None,  # fields as slots, or rendered in the kept page
             ),
         )
-    return _render(request, "triage/step.html", context, kept=kept, fields=own_fields)
+    parts = None if own_fields is None else {"fields": own_fields}
+    return _render(request, "triage/step.html", context, kept=kept, parts=parts)
 
 
 @personal_page
@@ -293,10 +302,14 @@ def check_answers(request: HttpRequest) -> HttpResponse:
         (section, _step_url(section.topic, changing=True))
         for section in questionnaire.answered_steps(snapshot, answers)
     ]
+    # The page is the same for everyone but for the list of answers: kept, with a slot for it.
+    summary = pages.Built(summary_list(sections))
     return _render(
         request,
         "triage/check_answers.html",
-        {"page_title": _("Check your answers"), "sections": sections},
+        {"page_title": _("Check your answers"), "summary": summary},
+        kept=(snapshot, "check answers"),
+        parts={"summary": summary},
     )
 
 
