@@ -306,3 +306,30 @@ def test_a_step_knows_whether_all_its_questions_always_apply(content):
         assert topic.unconditional == all(q.ask_when is None for q in topic.questions)
         if topic.unconditional:
             assert questionnaire.applicable_questions(topic, {}) == list(topic.questions)
+
+
+@pytest.mark.django_db
+def test_a_kept_cause_block_is_the_block_the_template_engine_gives(content, empty_store):
+    from django.template.loader import render_to_string
+
+    from triage.html import list_items
+
+    statements = ("It fits <this> answer", "And 'that' one")
+    for cause in content.causes.values():
+        for opposing in ((), ("Not this & not that",)):
+            item = views.CauseView(cause, "possible", statements, opposing)
+            plain = {"cause": cause, "supporting": pages.Built(list_items(statements))}
+            if opposing:
+                plain["opposing"] = pages.Built(list_items(opposing))
+            expected = render_to_string("triage/cause.html", plain)
+            assert views.cause_block(content, item) == expected  # rendered, then kept
+            assert views.cause_block(content, item) == expected  # from the store
+    assert len(empty_store) == 2 * len(content.causes)
+    for pieces in empty_store._pages.values():
+        kept = "".join(pieces)
+        assert "It fits" not in kept and "not that" not in kept
+
+
+def test_a_fragment_cannot_hold_the_request_s_token(content, empty_store):
+    with pytest.raises(ValueError, match="needs the request"):
+        pages.fragment(content, "triage/start_again_form.html", "x", {}, {})

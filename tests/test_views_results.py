@@ -8,12 +8,23 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.answer_sets import CASES, complete_answers, set_answers
+from tests.journeys import result_summary
 from triage import questionnaire
 from triage.rules import evaluate
 
 HTMX = {"hx-request": "true"}
 RESULT = reverse("triage:result")
 CHECK = reverse("triage:check_answers")
+
+
+def page_summary(assessment) -> dict:
+    """What result_summary reads off a results page showing ``assessment``."""
+    return {
+        "urgency": assessment.urgency,
+        "causes": [(cause.band, cause.slug) for cause in assessment.causes],
+    }
+
+
 HEADINGS = {
     "emergency": "Emergency:",
     "urgent": "Urgent:",
@@ -78,10 +89,12 @@ def test_results_show_the_care_card_of_each_urgency(client, content, urgency, ht
     assert f"care-card--{urgency}" in html
     assert f'<span class="visually-hidden">{HEADINGS[urgency]} </span>' in html
     assert "information, not a diagnosis" in html
-    assert response.context["assessment"] == evaluate(answers=answers, ruleset=content.ruleset)
+    known = {fact: value for fact, value in answers.items() if value is not None}
+    assessment = evaluate(answers=known, ruleset=content.ruleset)
+    assert result_summary(html) == page_summary(assessment)
     # The care card comes before everything else in the region.
     assert html.index("care-card") < html.index("Possible causes")
-    for flag in response.context["assessment"].red_flags:
+    for flag in assessment.red_flags:
         assert flag.title.replace("'", "&#x27;") in html
 
 
@@ -90,7 +103,9 @@ def test_results_explain_why_each_cause_came_up(client, content):
     set_answers(client, answers)
     response = client.get(RESULT)
     html = response.content.decode()
-    assessment = response.context["assessment"]
+    known = {fact: value for fact, value in answers.items() if value is not None}
+    assessment = evaluate(answers=known, ruleset=content.ruleset)
+    assert result_summary(html) == page_summary(assessment)
     assert assessment.causes
     for cause in assessment.causes:
         info = content.causes[cause.slug]
@@ -129,13 +144,13 @@ def test_the_results_page_agrees_with_the_assess_command(client, content, overri
     assert response.status_code == 200
     known = {fact: value for fact, value in answers.items() if value is not None}
     expected = evaluate(answers=known, ruleset=content.ruleset)
-    assert response.context["assessment"] == expected
+    assert result_summary(response.content.decode()) == page_summary(expected)
     out = StringIO()
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(known), encoding="utf-8")
     call_command("assess", str(path), stdout=out)
     printed = json.loads(out.getvalue())
-    assert printed["urgency"] == response.context["urgency"]
+    assert printed["urgency"] == expected.urgency
     assert [c["slug"] for c in printed["causes"]] == [c.slug for c in expected.causes]
 
 

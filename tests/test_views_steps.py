@@ -1,6 +1,7 @@
 """The question pages: GET and POST, with and without htmx, good and bad input."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.answer_sets import CASES, complete_answers, form_data, session_answers, set_answers
@@ -317,3 +318,42 @@ def test_every_page_shows_the_emergency_number_the_deployment_sets(client, conte
     page = client.get("/").content.decode()
     assert "Call 112 now" in page
     assert "Call 999 now" not in page
+
+
+def test_answers_are_pruned_again_once_the_content_changes(client, content):
+    from triage.models import Choice
+    from triage.selectors import get_content
+
+    answers, full = answers_up_to(content, "about-you")
+    set_answers(client, answers)
+    client.post(url("about-you"), form_data(content, "about-you", full))
+    assert client.session["pruned_for"] == content.token
+    assert client.get(url("the-pain")).status_code == 200
+    # An editor removes the choice this person gave: it is no longer an answer, so the
+    # question is asked again, although the answers were pruned before the change.
+    question = next(q for q in content.topics[1].questions if q.kind == "choice")
+    Choice.objects.filter(question__slug=question.fact, value=full[question.fact]).delete()
+    assert get_content().token != content.token
+    response = client.get(url("the-pain"))
+    assert response.status_code == 302 and response["Location"] == url("about-you")
+
+
+def test_answers_pruned_against_the_current_content_are_not_pruned_again(
+    client, content, monkeypatch
+):
+    answers, full = answers_up_to(content, "about-you")
+    set_answers(client, answers)
+    client.post(url("about-you"), form_data(content, "about-you", full))
+    calls = []
+    real_prune = questionnaire.prune
+    monkeypatch.setattr(questionnaire, "prune", lambda *args: calls.append(1) or real_prune(*args))
+    assert client.get(url("the-pain")).status_code == 200
+    assert calls == []
+    # A session that does not say which content its answers were pruned against.
+    set_answers(client, session_answers(client))
+    session = client.session
+    del session["pruned_for"]
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert client.get(url("the-pain")).status_code == 200
+    assert calls == [1]

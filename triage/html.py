@@ -1,6 +1,9 @@
 """
-Markup the site builds in code (question fields, rows of answers, check your answers' list), and
-the escaping it uses.
+Markup the site builds in code, and the escaping it uses: question fields (triage.forms), and the
+parts of check your answers and the results made from a person's answers.
+
+These are built in code rather than by template loops: a results page shows some fifty answers
+twice, and a template loop, or format_html, costs several times more per row.
 """
 
 import html
@@ -46,3 +49,53 @@ def summary_list(sections) -> SafeString:
             f'<dl class="summary-list">\n{rows}\n</dl>'
         )
     return mark_safe("\n".join(parts))  # noqa: S308 (every value escaped by esc)
+
+
+_ANSWER_ROW = {
+    "table": '<tr><th scope="row">{}</th><td>{}</td></tr>',
+    "list": '<li><span class="answers-print__label">{}:</span> {}</li>',
+}
+
+
+def answer_rows(answered_steps, markup: str) -> SafeString:
+    """Every answer of ``answered_steps`` (AnsweredStep), as table rows or as list items."""
+    row = _ANSWER_ROW[markup]
+    return mark_safe(  # noqa: S308 (every value escaped by esc)
+        "\n".join(
+            row.format(esc(answer.label), esc(answer.answer))
+            for section in answered_steps
+            for answer in section.rows
+        )
+    )
+
+
+def list_items(values) -> SafeString:
+    """``<li>`` for each value: a string, or a (label, answer) pair shown as "label: answer"."""
+    return mark_safe(  # noqa: S308 (every value escaped by esc)
+        "".join(
+            f"<li>{esc(value[0])}: {esc(value[1])}</li>"
+            if isinstance(value, tuple)
+            else f"<li>{esc(value)}</li>"
+            for value in values
+        )
+    )
+
+
+def flag_items(flags) -> SafeString:
+    """
+    The care card's red flags (FlagView): each with what to do, and the answers that raised it.
+    """
+    because = esc(_("Because you answered:"))
+    items = []
+    for flag in flags:
+        answers = (
+            f'<p class="flag__because">{because}</p>'
+            f'<ul class="list list--bullet">{list_items(flag.because)}</ul>'
+            if flag.because
+            else ""
+        )
+        items.append(
+            f'<li class="flag"><strong>{esc(flag.title)}</strong>'
+            f'<div class="flag__action">{esc(flag.action)}</div>{answers}</li>'
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 (every value escaped by esc)

@@ -14,9 +14,10 @@ and of their place in the journey (which questions apply, the back link, "page 3
 They are kept whole (``store``), so such a request renders nothing: it puts its own token and
 nonce into the kept pieces. A page showing the person's answers is kept with a slot for each
 part that holds them: a question page showing earlier answers has a slot for each field, check
-your answers one for the list of answers. What fills the slots is built for each request and
-never kept. The results are never kept: rendered for their request, then forgotten. The store
-belongs to one content snapshot: the first request that sees new content empties it.
+your answers one for the list of answers, the results one for each of their parts (the red
+flags, the causes, the answers...), and each cause on them is kept with slots for the statements
+that fit. What fills the slots is built for each request and never kept. The store belongs to one
+content snapshot: the first request that sees new content empties it.
 
 The pieces are put back together into exactly what rendering the template afresh gives: one
 masked CSRF token per page, as Django's csrf_token gives one per render.
@@ -205,6 +206,25 @@ def _assemble(template_name: str, context: dict, *, partial: bool) -> Pieces:
         else:
             pieces.append(piece)
     return tuple(pieces)
+
+
+def fragment(
+    snapshot: object, template_name: str, key: Hashable, context: dict, parts: Parts
+) -> SafeString:
+    """
+    A part of a page kept rendered like a kept page: ``template_name`` with ``context``, which
+    holds content only (a cause, say) and is said by ``key``, and with a slot for each of
+    ``parts``, filled with this request's own markup. For a part repeated on one page.
+    """
+    full_key = ("fragment", template_name, key, *_public())
+    pieces = store.get(snapshot, full_key)
+    if pieces is None:
+        pieces = _pieces(_render(template_name, {**context, **_stand_ins(parts)}))
+        if _CSRF in pieces or _NONCE in pieces:
+            raise ValueError(f"{template_name} needs the request: it cannot be a fragment")
+        store.put(snapshot, full_key, pieces)
+    slots = _markup(parts)
+    return mark_safe("".join([slots.get(piece, piece) for piece in pieces]))  # noqa: S308
 
 
 def render_page(

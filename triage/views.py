@@ -12,13 +12,17 @@ Answers live only in the session (a signed cookie): ``request.session["answers"]
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.http import http_date
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,12 +30,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from triage import pages, questionnaire
 from triage.forms import StepForm
-from triage.html import summary_list
+from triage.html import answer_rows, esc, flag_items, list_items, summary_list
 from triage.questionnaire import Journey
 from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE, Assessment
 from triage.selectors import ContentSnapshot, TopicInfo, get_content
 
 ANSWERS = "answers"
+# The content version the answers were last pruned against (questionnaire.prune). While it is
+# still the current one, the answers read back are already pruned: done again, nothing changes.
+PRUNED_FOR = "pruned_for"
 
 BAND_TITLES = {
     MORE_LIKELY: gettext_lazy("More likely"),
@@ -78,6 +85,14 @@ def _http_date(second: int) -> str:
 def _answers(request: HttpRequest) -> dict:
     answers = request.session.get(ANSWERS)
     return dict(answers) if isinstance(answers, dict) else {}
+
+
+def _journey(request: HttpRequest, snapshot: ContentSnapshot) -> Journey:
+    """The person's answers, pruned against ``snapshot`` unless that is done already."""
+    answers = _answers(request)
+    if answers and request.session.get(PRUNED_FOR) == snapshot.token:
+        return Journey(snapshot, answers)
+    return Journey.of(snapshot, answers)
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -174,7 +189,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
     topic = questionnaire.get_step(snapshot, slug)
     if topic is None:
         raise Http404(_("There is no such question page."))
-    journey = Journey.of(snapshot, _answers(request))
+    journey = _journey(request, snapshot)
     answers = journey.answers
     changing = request.GET.get("change") == "1"
 
@@ -207,6 +222,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
             journey = Journey.of(snapshot, answers | form.answers())
             answers = journey.answers
             request.session[ANSWERS] = answers
+            request.session[PRUNED_FOR] = snapshot.token
             if journey.is_emergency:
                 return _go("triage:result")
             pending = journey.first_unanswered_step()
@@ -292,7 +308,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def check_answers(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
-    journey = Journey.of(snapshot, _answers(request))
+    journey = _journey(request, snapshot)
     answers = journey.answers
     if journey.first_unanswered_step() is not None:
         return _resume(journey)
@@ -384,17 +400,62 @@ def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessm
     }
 
 
+def cause_block(snapshot: ContentSnapshot, item: CauseView) -> SafeString:
+    """A cause's block (cause.html), kept for each cause, with the statements that fit."""
+    parts: pages.Parts = {"supporting": pages.Built(list_items(item.supporting))}
+    if item.opposing:
+        parts["opposing"] = pages.Built(list_items(item.opposing))
+    key = (item.cause.slug, bool(item.opposing))
+    return pages.fragment(snapshot, "triage/cause.html", key, {"cause": item.cause}, parts)
+
+
+def _cause_blocks(snapshot: ContentSnapshot, bands) -> SafeString:
+    """Each band's heading, then the block of each of its causes."""
+    blocks = []
+    for band, title, causes in bands:
+        blocks.append(f'<h3 class="band-heading band-heading--{esc(band)}">{esc(title)}</h3>')
+        blocks.extend(cause_block(snapshot, item) for item in causes)
+    return mark_safe("\n".join(blocks))  # noqa: S308 (escaped above, or built safe)
+
+
+def result_parts(snapshot: ContentSnapshot, shown: dict) -> pages.Parts:
+    """
+    What the results page shows of the person (``shown``: result_context), as markup built for
+    this request; each part only when there is something to show.
+    """
+    assessment = shown["assessment"]
+    now = datetime.now(tz=timezone.get_current_timezone() if settings.USE_TZ else None)
+    parts: pages.Parts = {"printed_at": pages.Built(esc(date_format(now, "j F Y, H:i")))}
+    if shown["flags"]:
+        parts["flags"] = pages.Built(flag_items(shown["flags"]))
+    if shown["raised_by"]:
+        parts["raised_by"] = pages.Built(mark_safe(", ".join(map(esc, shown["raised_by"]))))  # noqa: S308
+    if assessment.safety_net:
+        parts["safety_net"] = pages.Built(list_items(assessment.safety_net))
+    if shown["bands"]:
+        parts["causes"] = pages.Built(_cause_blocks(snapshot, shown["bands"]))
+    parts["answer_table"] = pages.Built(answer_rows(shown["answered_steps"], "table"))
+    parts["answer_list"] = pages.Built(answer_rows(shown["answered_steps"], "list"))
+    return parts
+
+
 @personal_page
 @require_safe
 def result(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
-    journey = Journey.of(snapshot, _answers(request))
+    journey = _journey(request, snapshot)
     assessment = journey.assessment
     if not assessment.is_emergency and journey.first_unanswered_step() is not None:
         return _resume(journey)
-    context = result_context(snapshot, journey.answers, assessment)
-    context["page_title"] = _("Your results")
-    return _render(request, "triage/result.html", context)
+    parts = result_parts(snapshot, result_context(snapshot, journey.answers, assessment))
+    # Besides its parts, the page says only the urgency: kept for each urgency and set of parts.
+    return _render(
+        request,
+        "triage/result.html",
+        {"page_title": _("Your results"), "urgency": assessment.urgency, **parts},
+        kept=(snapshot, (assessment.urgency, tuple(parts))),
+        parts=parts,
+    )
 
 
 @personal_page

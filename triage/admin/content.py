@@ -24,7 +24,7 @@ from triage.admin.forms import (
 )
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
 from triage.selectors import get_content
-from triage.views import CauseView
+from triage.views import CauseView, cause_block
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -210,7 +210,7 @@ class CauseAdmin(ContentAdmin):
             "title": _("Preview: %(title)s") % {"title": cause.title},
             "opts": self.model._meta,
             "original": cause,
-            "item": _preview_item(cause.slug),
+            **_preview(cause.slug),
         }
         return TemplateResponse(request, "admin/triage/cause/preview.html", context)
 
@@ -225,16 +225,20 @@ class EvidenceRuleAdmin(ContentAdmin):
     reviewer_only_fields = ("slug", "cause", "criteria", "direction", "strength", "statement")
 
 
-def _preview_item(slug: str) -> CauseView | None:
-    """The cause as the results page shows it, with every statement its rules can give."""
+def _preview(slug: str) -> dict:
+    """
+    The cause as the results page shows it, with every statement its rules can give: ``item``
+    (CauseView) and its markup (``cause_markup``); nothing when the cause is not public yet.
+    """
     snapshot = get_content()
     info = snapshot.causes.get(slug)
     spec = next((c for c in snapshot.ruleset.causes if c.slug == slug), None)
     if info is None or spec is None:
-        return None
-    return CauseView(
+        return {}
+    item = CauseView(
         cause=info,
         band="",
         supporting=tuple(rule.statement for rule in spec.rules if rule.weight > 0),
         opposing=tuple(rule.statement for rule in spec.rules if rule.weight < 0),
     )
+    return {"item": item, "cause_markup": cause_block(snapshot, item)}

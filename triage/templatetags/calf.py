@@ -5,10 +5,7 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-
-from triage.html import esc
 
 register = template.Library()
 
@@ -47,41 +44,4 @@ def _fixed_fragment(
     return render_to_string(
         template_name,
         {"EMERGENCY_NUMBER": number, "URGENT_CARE_SERVICE": service, **dict(values)},
-    )
-
-
-# Rows of answers are built here rather than by a template loop: a results page shows some fifty
-# answers twice, and a template loop, or format_html, costs several times more per row.
-_ANSWER_ROW = {
-    "table": '<tr><th scope="row">{}</th><td>{}</td></tr>',
-    "list": '<li><span class="answers-print__label">{}:</span> {}</li>',
-}
-
-
-@register.simple_tag
-def answer_rows(answered_steps, markup: str) -> SafeString:
-    """Every answer of ``answered_steps`` (AnsweredStep), as table rows or as list items."""
-    row = _ANSWER_ROW[markup]
-    return mark_safe(  # noqa: S308 (every value escaped by esc)
-        "\n".join(
-            row.format(esc(answer.label), esc(answer.answer))
-            for section in answered_steps
-            for answer in section.rows
-        )
-    )
-
-
-@register.simple_tag
-def list_items(values) -> SafeString:
-    """
-    ``<li>`` for each value: a string, or a (label, answer) pair shown as "label: answer".
-    Built here for the same reason as the rows of answers: one tag instead of a loop.
-    """
-    return mark_safe(  # noqa: S308 (every value escaped by esc)
-        "".join(
-            f"<li>{esc(value[0])}: {esc(value[1])}</li>"
-            if isinstance(value, tuple)
-            else f"<li>{esc(value)}</li>"
-            for value in values
-        )
     )
