@@ -17,10 +17,7 @@ class Everything(logging.Handler):
         self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
 
     def emit(self, record):
-        text = self.format(record)
-        if record.exc_info:
-            text += self.formatException(record.exc_info)
-        self.lines.append(text)
+        self.lines.append(self.format(record))  # with the traceback, if the record has one
         self.loggers.add(record.name)
 
 

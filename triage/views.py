@@ -406,7 +406,8 @@ def cause_block(snapshot: ContentSnapshot, item: CauseView) -> SafeString:
     if item.opposing:
         parts["opposing"] = pages.Built(list_items(item.opposing))
     key = (item.cause.slug, bool(item.opposing))
-    return pages.fragment(snapshot, "triage/cause.html", key, {"cause": item.cause}, parts)
+    context = {"cause": item.cause, "opposing": None}
+    return pages.fragment(snapshot, "triage/cause.html", key, context, parts)
 
 
 def _cause_blocks(snapshot: ContentSnapshot, bands) -> SafeString:
@@ -416,6 +417,12 @@ def _cause_blocks(snapshot: ContentSnapshot, bands) -> SafeString:
         blocks.append(f'<h3 class="band-heading band-heading--{esc(band)}">{esc(title)}</h3>')
         blocks.extend(cause_block(snapshot, item) for item in causes)
     return mark_safe("\n".join(blocks))  # noqa: S308 (escaped above, or built safe)
+
+
+# The parts a results page may show; those it has not are None.
+RESULT_PARTS = dict.fromkeys(
+    ("printed_at", "flags", "raised_by", "safety_net", "causes", "answer_table", "answer_list")
+)
 
 
 def result_parts(snapshot: ContentSnapshot, shown: dict) -> pages.Parts:
@@ -452,7 +459,7 @@ def result(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "triage/result.html",
-        {"page_title": _("Your results"), "urgency": assessment.urgency, **parts},
+        {"page_title": _("Your results"), "urgency": assessment.urgency, **RESULT_PARTS, **parts},
         kept=(snapshot, (assessment.urgency, tuple(parts))),
         parts=parts,
     )
