@@ -8,6 +8,11 @@ character, 32 reads of the random source, which cost more than the rest of a kep
 own work. Here the mask comes from one ``os.urandom`` read, each byte taken only below the
 largest multiple of 62 so that every character stays equally likely. The token has Django's
 format, and ``CsrfViewMiddleware`` checks it as its own.
+
+Django also sends the CSRF cookie again with every page that uses the token, only to push its
+expiry (a year) forward. Here the cookie is sent when it is made, on a person's first page: a
+journey takes minutes, and the answers themselves last two hours. The secret, and so every
+check, stays Django's.
 """
 
 import os
@@ -43,9 +48,8 @@ def mask(secret: str) -> str:
 
 def csrf_token(request: HttpRequest) -> str:
     """
-    ``get_token(request)``: the secret from the request's CSRF cookie, masked afresh, and the
-    cookie sent again to renew it. A request without a valid cookie goes through Django, which
-    makes the secret and sets the cookie.
+    ``get_token(request)``: the secret from the request's CSRF cookie, masked afresh. A request
+    without a valid cookie goes through Django, which makes the secret and sets the cookie.
     """
     secret = request.META.get("CSRF_COOKIE")
     # CsrfViewMiddleware has set a valid secret when the request had a cookie; anything else
@@ -57,5 +61,4 @@ def csrf_token(request: HttpRequest) -> str:
         and secret.isalnum()
     ):
         return get_token(request)
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     return mask(secret)

@@ -59,6 +59,10 @@ LAYOUT = "base.html"
 MAX_PAGES = 512
 
 type Pieces = tuple[str, ...]
+# A kept page's pieces are kept encoded, so a request's page costs no encoding but its own slots.
+type Encoded = tuple[bytes, ...]
+_CSRF_BYTES = _CSRF.encode()
+_NONCE_BYTES = _NONCE.encode()
 
 
 class PageStore:
@@ -66,11 +70,11 @@ class PageStore:
 
     def __init__(self, max_pages: int = MAX_PAGES):
         self.max_pages = max_pages
-        self._pages: OrderedDict[Hashable, Pieces] = OrderedDict()
+        self._pages: OrderedDict[Hashable, Pieces | Encoded] = OrderedDict()
         self._snapshot: object = None
         self._lock = threading.Lock()
 
-    def get(self, snapshot: object, key: Hashable) -> Pieces | None:
+    def get(self, snapshot: object, key: Hashable) -> Pieces | Encoded | None:
         with self._lock:
             if snapshot is not self._snapshot:
                 return None
@@ -79,7 +83,7 @@ class PageStore:
                 self._pages.move_to_end(key)
             return pieces
 
-    def put(self, snapshot: object, key: Hashable, pieces: Pieces) -> None:
+    def put(self, snapshot: object, key: Hashable, pieces: Pieces | Encoded) -> None:
         with self._lock:
             if snapshot is not self._snapshot:
                 # New content: nothing rendered from the old one may be served again.
@@ -164,6 +168,10 @@ def _pieces(html: str) -> Pieces:
             piece = "<" + piece
         pieces.append(piece)
     return tuple(piece for piece in pieces if piece)
+
+
+def _encoded(pieces: Pieces) -> Encoded:
+    return tuple(piece.encode() for piece in pieces)
 
 
 def _render(template_name: str, context: dict) -> str:
@@ -256,13 +264,15 @@ def render_page(
             page_context = context()
             if parts:
                 page_context.update(_stand_ins(parts))
-            pieces = _assemble(template_name, page_context, partial=partial)
+            pieces = _encoded(_assemble(template_name, page_context, partial=partial))
             store.put(snapshot, full_key, pieces)
     else:
-        pieces = _assemble(template_name, context(), partial=partial)
-    token = csrf_token(request) if _CSRF in pieces else ""
-    nonce = get_nonce(request) if _NONCE in pieces else None
-    slots = {_CSRF: token, _NONCE: "" if nonce is None else str(nonce)}
+        pieces = _encoded(_assemble(template_name, context(), partial=partial))
+    token = csrf_token(request) if _CSRF_BYTES in pieces else ""
+    nonce = get_nonce(request) if _NONCE_BYTES in pieces else None
+    # str(): the nonce is made when first read (a lazy object, false until then).
+    nonce_text = "" if nonce is None else str(nonce)
+    slots = {_CSRF_BYTES: token.encode(), _NONCE_BYTES: nonce_text.encode()}
     if kept is not None and parts:
-        slots.update(_markup(parts))
-    return HttpResponse("".join([slots.get(piece, piece) for piece in pieces]), status=status)
+        slots.update({slot.encode(): markup.encode() for slot, markup in _markup(parts).items()})
+    return HttpResponse(b"".join([slots.get(piece, piece) for piece in pieces]), status=status)
