@@ -112,7 +112,8 @@ class Server:
                 str(Path(sys.executable).with_name("gunicorn")),
                 "--config",
                 "calfsite/gunicorn.conf.py",
-                # No access log: writing a line per request is not what is measured here.
+                # Access log lines are made as in production (which logs to stdout), then
+                # thrown away: writing them to a terminal or a file is not what is measured.
                 "--access-logfile",
                 "/dev/null",
                 *extra,

@@ -450,7 +450,8 @@ def result_parts(snapshot: ContentSnapshot, shown: dict) -> pages.Parts:
 @require_safe
 def result(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
-    journey = _journey(request, snapshot)
+    # Every answer is checked against the content again before the result is worked out.
+    journey = Journey.of(snapshot, _answers(request))
     assessment = journey.assessment
     if not assessment.is_emergency and journey.first_unanswered_step() is not None:
         return _resume(journey)
