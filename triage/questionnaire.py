@@ -139,6 +139,33 @@ class Journey:
         order = self.progress.order
         return order.get(topic.slug, len(order))
 
+    def answered_steps(self) -> list[AnsweredStep]:
+        """The answers given, step by step, for check-your-answers and the printed summary."""
+        answers = self.answers
+        words = Words.now()
+        result = []
+        for topic in self.progress.active:
+            questions = applicable_questions(topic, answers)
+            if topic.kind == CHECKLIST:
+                asked = [q for q in questions if q.fact in answers]
+                if not asked:
+                    continue
+                ticked = [q for q in asked if answers[q.fact]]
+                if ticked:
+                    rows = tuple(AnswerRow(q.short_label, words.yes) for q in ticked)
+                else:
+                    rows = (AnswerRow(topic.title, _("None of these")),)
+                result.append(AnsweredStep(topic, rows))
+                continue
+            rows = tuple(
+                AnswerRow(q.short_label, display_answer(q, answers[q.fact], words))
+                for q in questions
+                if q.fact in answers
+            )
+            if rows:
+                result.append(AnsweredStep(topic, rows))
+        return result
+
 
 def active_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[TopicInfo]:
     """The steps this person is asked, in order."""
@@ -254,26 +281,4 @@ class AnsweredStep:
 
 def answered_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[AnsweredStep]:
     """The answers given, step by step, for check-your-answers and the printed summary."""
-    words = Words.now()
-    result = []
-    for topic in active_steps(snapshot, answers):
-        questions = applicable_questions(topic, answers)
-        if topic.kind == CHECKLIST:
-            asked = [q for q in questions if q.fact in answers]
-            if not asked:
-                continue
-            ticked = [q for q in asked if answers[q.fact]]
-            if ticked:
-                rows = tuple(AnswerRow(q.short_label, words.yes) for q in ticked)
-            else:
-                rows = (AnswerRow(topic.title, _("None of these")),)
-            result.append(AnsweredStep(topic, rows))
-            continue
-        rows = tuple(
-            AnswerRow(q.short_label, display_answer(q, answers[q.fact], words))
-            for q in questions
-            if q.fact in answers
-        )
-        if rows:
-            result.append(AnsweredStep(topic, rows))
-    return result
+    return Journey(snapshot, answers).answered_steps()

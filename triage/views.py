@@ -32,7 +32,7 @@ from triage import pages, questionnaire
 from triage.forms import StepForm
 from triage.html import answer_rows, esc, flag_items, list_items, summary_list
 from triage.questionnaire import Journey
-from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE, Assessment
+from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE
 from triage.selectors import ContentSnapshot, TopicInfo, get_content
 
 ANSWERS = "answers"
@@ -309,14 +309,12 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
 def check_answers(request: HttpRequest) -> HttpResponse:
     snapshot = get_content()
     journey = _journey(request, snapshot)
-    answers = journey.answers
     if journey.first_unanswered_step() is not None:
         return _resume(journey)
     if journey.is_emergency:
         return _go("triage:result")
     sections = [
-        (section, _step_url(section.topic, changing=True))
-        for section in questionnaire.answered_steps(snapshot, answers)
+        (section, _step_url(section.topic, changing=True)) for section in journey.answered_steps()
     ]
     # The page is the same for everyone but for the list of answers: kept, with a slot for it.
     summary = pages.Built(summary_list(sections))
@@ -345,8 +343,9 @@ class CauseView:
     opposing: tuple[str, ...]
 
 
-def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessment) -> dict:
-    """What the results page shows, all of it taken from ``assessment``."""
+def result_context(journey: Journey) -> dict:
+    """What the results page shows, all of it taken from the journey's assessment."""
+    snapshot, answers, assessment = journey.snapshot, journey.answers, journey.assessment
 
     def answered(facts) -> tuple[tuple[str, str], ...]:
         rows = []
@@ -392,11 +391,10 @@ def result_context(snapshot: ContentSnapshot, answers: dict, assessment: Assessm
     ]
     return {
         "assessment": assessment,
-        "urgency": assessment.urgency,
         "flags": flags,
         "bands": bands,
         "raised_by": raised_by,
-        "answered_steps": questionnaire.answered_steps(snapshot, answers),
+        "answered_steps": journey.answered_steps(),
     }
 
 
@@ -455,7 +453,7 @@ def result(request: HttpRequest) -> HttpResponse:
     assessment = journey.assessment
     if not assessment.is_emergency and journey.first_unanswered_step() is not None:
         return _resume(journey)
-    parts = result_parts(snapshot, result_context(snapshot, journey.answers, assessment))
+    parts = result_parts(snapshot, result_context(journey))
     # Besides its parts, the page says only the urgency: kept for each urgency and set of parts.
     return _render(
         request,

@@ -24,9 +24,9 @@ def public_setting(name: str) -> str:
 def fixed_fragment(template_name: str, **values) -> str:
     """
     A part of a page that depends only on the language, the public settings and the content
-    passed as ``values`` (frozen content objects, such as a cause): the emergency box, the footer,
-    the "More about" part of a cause. Rendered once per process for each of those, not per
-    request. Nothing that comes from the person (an answer) may be passed: it would be kept.
+    passed as ``values`` (frozen content objects): the layout's header, emergency box and footer,
+    which the admin and the error pages share. Rendered once per process for each of those, not
+    per request. Nothing that comes from the person (an answer) may be passed: it would be kept.
     """
     return _fixed_fragment(
         template_name,
