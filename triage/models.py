@@ -261,7 +261,9 @@ class SafetyCase(Content):
     expected_top_causes = models.JSONField(
         default=list,
         blank=True,
-        help_text=_("Cause slugs; the top-ranked cause must be one of them. Empty: no check."),
+        help_text=_(
+            "Cause slugs; one of them must be among the three top-ranked causes. Empty: no check."
+        ),
     )
     expected_red_flags = models.JSONField(
         default=list, blank=True, help_text=_("Red-flag slugs that must fire.")
@@ -270,6 +272,14 @@ class SafetyCase(Content):
         default=list,
         blank=True,
         help_text=_("Red-flag slugs that must stay quiet (a near miss)."),
+    )
+    atypical = models.BooleanField(
+        default=False,
+        help_text=_(
+            "An atypical story: a misleading onset word, both legs with one calf bigger, a "
+            "'Not sure' answer, many facts unanswered, a risk factor without a symptom, an "
+            "improving or recurrent course, or a near miss."
+        ),
     )
     notes = models.TextField(blank=True)
 

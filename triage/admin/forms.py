@@ -145,6 +145,7 @@ class SafetyCaseForm(forms.ModelForm):
             "expected_top_causes",
             "expected_red_flags",
             "absent_red_flags",
+            "atypical",
             "notes",
         ]
 
