@@ -8,7 +8,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=true
 TEST_ENV := CALFCHECK_TESTING=true DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run install test lint format check-deploy bench serve loadtest clean
+.PHONY: run install test lint format check-deploy bench serve loadtest clean cases
 
 $(BIN)/python:
 	@PY=$$(scripts/find-python) && echo "Using $$PY" && "$$PY" -m venv $(VENV)
@@ -38,6 +38,16 @@ format: install
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The clinical figures of the safety-case library against the shipped content, on a SQLite
+# database made afresh from fixtures/ (so edits in a local db.sqlite3 do not count). Exit status
+# 1 if any emergency or urgent case is under-triaged.
+CASES_DB := $(CURDIR)/.cases.sqlite3
+cases: install
+	@rm -f $(CASES_DB)
+	$(DEV_ENV) DATABASE_URL=sqlite:///$(CASES_DB) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV_ENV) DATABASE_URL=sqlite:///$(CASES_DB) $(BIN)/python manage.py seed_content -v0
+	$(DEV_ENV) DATABASE_URL=sqlite:///$(CASES_DB) $(BIN)/python manage.py cases
 
 # Production: gunicorn with whitenoise serving compressed, hashed static files. Needs at least
 # SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL): see "Running in production".

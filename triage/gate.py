@@ -12,7 +12,7 @@ the cases it changes are listed as a warning.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -98,16 +98,7 @@ def run_cases(snapshot: ContentSnapshot, cases: Iterable[SafetyCase] | None = No
         spec = CaseSpec.from_model(case)
         visible = _visible_answers(dict(spec.answers), snapshot)
         if visible != dict(spec.answers):
-            spec = CaseSpec(
-                slug=spec.slug,
-                title=spec.title,
-                guidance_row=spec.guidance_row,
-                answers=visible,
-                expected_urgency=spec.expected_urgency,
-                expected_top_causes=spec.expected_top_causes,
-                expected_red_flags=spec.expected_red_flags,
-                absent_red_flags=spec.absent_red_flags,
-            )
+            spec = replace(spec, answers=visible)
         results.append(check_case(spec, snapshot.ruleset))
     return results
 
