@@ -57,10 +57,43 @@ def test_every_safety_case_in_the_database_passes(ruleset):
         pytest.fail("\n".join(failures), pytrace=False)
 
 
-def test_there_are_at_least_50_cases():
-    assert len(FIXTURE_CASES) >= 50
+def test_there_are_at_least_150_cases_and_60_atypical():
+    assert len(FIXTURE_CASES) >= 150
+    assert all(isinstance(case["atypical"], bool) for case in FIXTURE_CASES)
+    assert sum(case["atypical"] for case in FIXTURE_CASES) >= 60
     slugs = [case["slug"] for case in FIXTURE_CASES]
     assert len(slugs) == len(set(slugs))
+
+
+# "§1.2 rows 6 and 15 (near miss)" names rows 6 and 15 of §1.2, as near misses.
+CITED_ROWS = re.compile(r"§1\.([12]) rows? ((?:\d+(?:, | and )?)+)(\s*\(near miss)?")
+# The emergency (§1.1) and urgent (§1.2) rows of the guidance.
+GUIDANCE_ROWS = {"1": 14, "2": 21}
+
+
+def _cited_rows(near_miss: bool) -> set[tuple[str, int]]:
+    cited = set()
+    for case in FIXTURE_CASES:
+        for match in CITED_ROWS.finditer(case["guidance_row"]):
+            if bool(match.group(3)) == near_miss:
+                section = match.group(1)
+                cited |= {(section, int(n)) for n in re.findall(r"\d+", match.group(2))}
+    return cited
+
+
+@pytest.mark.parametrize("near_miss", [False, True], ids=["case", "near-miss"])
+def test_every_emergency_and_urgent_row_has_a_case_and_a_near_miss(near_miss):
+    rows = {(s, n) for s, count in GUIDANCE_ROWS.items() for n in range(1, count + 1)}
+    missing = sorted(rows - _cited_rows(near_miss))
+    assert not missing, [f"§1.{s} row {n}" for s, n in missing]
+
+
+def test_the_library_has_not_sure_and_half_answered_cases():
+    not_sure = [c for c in FIXTURE_CASES if "not_sure" in c["answers"].values()]
+    assert len(not_sure) >= 10
+    assert any(list(c["answers"].values()).count("not_sure") >= 2 for c in not_sure)
+    sparse = [c for c in FIXTURE_CASES if len(c["answers"]) <= 10]
+    assert len(sparse) >= 10
 
 
 @pytest.mark.parametrize("fields", FIXTURE_CASES, ids=[c["slug"] for c in FIXTURE_CASES])

@@ -94,11 +94,16 @@ class CaseResult:
 
     @property
     def top_1_hit(self) -> bool:
-        return self.top_cause in self.case.expected_top_causes
+        return expected_cause_ranked(self.assessment, self.case.expected_top_causes, 1)
 
     @property
     def top_3_hit(self) -> bool:
-        return bool(set(self.top_causes) & set(self.case.expected_top_causes))
+        return expected_cause_ranked(self.assessment, self.case.expected_top_causes, TOP_CAUSES)
+
+
+def expected_cause_ranked(assessment: Assessment, expected: Sequence[str], within: int) -> bool:
+    """One of the ``expected`` cause slugs is among the first ``within`` ranked causes."""
+    return any(cause.slug in expected for cause in assessment.causes[:within])
 
 
 def check_case(case: CaseSpec, ruleset: RuleSet) -> CaseResult:
@@ -107,7 +112,8 @@ def check_case(case: CaseSpec, ruleset: RuleSet) -> CaseResult:
     if assessment.urgency != case.expected_urgency:
         problems.append(f"urgency is {assessment.urgency}, expected {case.expected_urgency}")
     top = [cause.slug for cause in assessment.causes[:TOP_CAUSES]]
-    if case.expected_top_causes and not set(top) & set(case.expected_top_causes):
+    expected_causes = case.expected_top_causes
+    if expected_causes and not expected_cause_ranked(assessment, expected_causes, TOP_CAUSES):
         expected = " or ".join(case.expected_top_causes)
         problems.append(
             f"top {TOP_CAUSES} causes are {', '.join(top) or 'none'}, expected {expected}"

@@ -11,6 +11,7 @@ from triage import gate
 from triage.admin.forms import SafetyCaseForm
 from triage.criteria import CriteriaError
 from triage.models import SafetyCase
+from triage.safety import safety_report
 from triage.selectors import get_content
 
 
@@ -18,8 +19,8 @@ from triage.selectors import get_content
 class SafetyCaseAdmin(VersionAdmin):
     form = SafetyCaseForm
     change_list_template = "admin/triage/safetycase/change_list.html"
-    list_display = ("title", "slug", "expected_urgency", "guidance_row")
-    list_filter = ("expected_urgency",)
+    list_display = ("title", "slug", "expected_urgency", "atypical", "guidance_row")
+    list_filter = ("expected_urgency", "atypical")
     search_fields = ("title", "slug", "guidance_row", "notes")
     history_latest_first = True
 
@@ -35,7 +36,10 @@ class SafetyCaseAdmin(VersionAdmin):
         ]
 
     def run_view(self, request):
-        """Every case against the content as it is now: pass or fail, and what differs."""
+        """
+        Every case against the content as it is now: the clinical figures (the same table as
+        ``manage.py cases``), then each case, pass or fail, and what differs.
+        """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         error = ""
@@ -45,7 +49,8 @@ class SafetyCaseAdmin(VersionAdmin):
             results = gate.run_cases(get_content(), cases)
         except CriteriaError as problem:
             error = str(problem)
-        failed = [r for r in results if not r.passed]
+        report = safety_report(results)
+        failed = report.failures
         pks = {case.slug: case.pk for case in cases}
         context = {
             **self.admin_site.each_context(request),
@@ -59,6 +64,8 @@ class SafetyCaseAdmin(VersionAdmin):
             "failed_count": len(failed),
             "passed_count": len(results) - len(failed),
             "under_triaged_count": sum(1 for r in failed if r.under_triaged),
+            "figure_rows": report.rows,
+            "atypical_count": report.atypical_count,
             "error": error,
         }
         return TemplateResponse(request, "admin/triage/safetycase/run.html", context)
