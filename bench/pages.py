@@ -66,7 +66,7 @@ CONCURRENCY = int(os.getenv("BENCH_CONCURRENCY", "8"))  # people at once for the
 THINK = float(os.getenv("BENCH_THINK", "1.0"))
 STEP_SECONDS = float(os.getenv("BENCH_STEP_SECONDS", "10"))
 FIRST_STEP = int(os.getenv("BENCH_FIRST_STEP", "100"))
-MAX_STEPS = int(os.getenv("BENCH_MAX_STEPS", "7"))
+MAX_STEPS = int(os.getenv("BENCH_MAX_STEPS", "8"))
 MEMORY_REQUESTS = int(os.getenv("BENCH_MEMORY_REQUESTS", "10000"))
 DATABASE_URL = os.getenv("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
 # Another settings module (importable, e.g. through PYTHONPATH) to try a change.
@@ -356,20 +356,55 @@ class Step:
     rate: float  # requests a second
     server_cores: float
     client_cores: float
+    other_cores: float  # the rest of the machine's work meanwhile
     errors: list[str]
+    tries: int = 1
 
     @property
     def ok(self) -> bool:
         return self.p95 < P95_GOAL and not self.failures
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (every core, every process)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(env: Environment, server: Server, people: int) -> Step:
+    """The requests of the next STEP_SECONDS, with the people already there."""
+    env.stats.reset_all()
+    cpu, busy = server.cpu(), machine_busy()
+    client, started = time.process_time(), time.perf_counter()
+    time.sleep(STEP_SECONDS)
+    seconds = time.perf_counter() - started
+    server_cores = (server.cpu() - cpu) / seconds
+    client_cores = (time.process_time() - client) / seconds
+    total = env.stats.total
+    return Step(
+        people,
+        total.num_requests,
+        total.num_failures,
+        total.get_response_time_percentile(0.5) or 0.0,
+        total.get_response_time_percentile(0.95) or 0.0,
+        total.num_requests / seconds,
+        server_cores,
+        client_cores,
+        max(0.0, (machine_busy() - busy) / seconds - server_cores - client_cores),
+        errors_of(env),
+    )
+
+
 def capacity(server: Server) -> list[Step]:
-    """People with JavaScript at THINK seconds between pages, in steps: (doubling, then halving
-    the gap between the most that passed and the fewest that missed)."""
+    """
+    People with JavaScript at THINK seconds between pages, in steps: doubling until a step
+    misses, then halving the gap between the most that passed and the fewest that missed. A
+    step that misses is measured once more before it counts (the machine may be shared).
+    """
     user_class = person(BrowserWithJavaScript, think=THINK)
     env = Environment(user_classes=[user_class], host=server.url)
     runner = env.create_local_runner()
-    client = _ClientCpu()
     steps: list[Step] = []
     people, best, worst = FIRST_STEP, None, None
     try:
@@ -380,26 +415,15 @@ def capacity(server: Server) -> list[Step]:
             if runner.spawning_greenlet is not None:
                 runner.spawning_greenlet.join()
             time.sleep(max(3.0, THINK * 3))
-            env.stats.reset_all()
-            cpu, started = server.cpu(), time.perf_counter()
-            client.start()
-            time.sleep(STEP_SECONDS)
-            seconds = time.perf_counter() - started
-            total = env.stats.total
-            step = Step(
-                people,
-                total.num_requests,
-                total.num_failures,
-                total.get_response_time_percentile(0.5) or 0.0,
-                total.get_response_time_percentile(0.95) or 0.0,
-                total.num_requests / seconds,
-                (server.cpu() - cpu) / seconds,
-                client.cores(),
-                errors_of(env),
-            )
+            step = measure(env, server, people)
+            if not step.ok:
+                again = measure(env, server, people)
+                again.tries = 2
+                step = again if again.ok or again.p95 < step.p95 else step
+                step.tries = 2
             steps.append(step)
             if step.ok:
-                best = step
+                best = step if best is None or people > best.people else best
             else:
                 worst = step if worst is None or people < worst.people else worst
             if worst is None:
@@ -407,22 +431,12 @@ def capacity(server: Server) -> list[Step]:
             elif best is None:
                 people = max(1, worst.people // 2)
             else:
-                people = (best.people + worst.people) // 2
                 if worst.people - best.people <= max(10, best.people // 10):
                     break
+                people = (best.people + worst.people) // 2
     finally:
         runner.quit()
     return steps
-
-
-class _ClientCpu:
-    """This process's CPU (the load generator's) over a window, in cores."""
-
-    def start(self) -> None:
-        self.cpu, self.wall = time.process_time(), time.perf_counter()
-
-    def cores(self) -> float:
-        return (time.process_time() - self.cpu) / (time.perf_counter() - self.wall)
 
 
 def print_capacity(steps: list[Step], runs: dict[str, Run], workers: int) -> None:
@@ -434,14 +448,19 @@ def print_capacity(steps: list[Step], runs: dict[str, Run], workers: int) -> Non
         f"{STEP_SECONDS:g} s measured at each step, {workers} gunicorn workers"
     )
     print(
+        "  cores busy: gunicorn's, the load generator's (locust, this process) and the rest of\n"
+        "  the machine's meanwhile (other work on a shared machine)"
+    )
+    print(
         f"  {'people':>6} {'req/s':>7} {'p50':>7} {'p95':>7} {'errors':>6} "
-        f"{'server cores':>12} {'load generator cores':>20} {'journeys/hour':>13}  p95 < 100 ms"
+        f"{'server':>6} {'locust':>6} {'other':>6} {'journeys/hour':>13}  p95 < {P95_GOAL:.0f} ms"
     )
     for step in sorted(steps, key=lambda s: s.people):
         print(
             f"  {step.people:>6} {step.rate:>7.0f} {step.p50:>4.0f} ms {step.p95:>4.0f} ms "
-            f"{step.failures:>6} {step.server_cores:>12.2f} {step.client_cores:>20.2f} "
-            f"{step.rate / per_journey * 3600:>13,.0f}  {verdict(step.ok)}"
+            f"{step.failures:>6} {step.server_cores:>6.2f} {step.client_cores:>6.2f} "
+            f"{step.other_cores:>6.2f} {step.rate / per_journey * 3600:>13,.0f}  "
+            f"{verdict(step.ok)}{' (measured twice)' if step.tries > 1 else ''}"
         )
         for error in step.errors[:3]:
             print(f"      error: {error}")
