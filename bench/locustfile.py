@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
@@ -237,8 +238,6 @@ def _all_stopped(environment) -> None:
 @events.test_start.add_listener
 def _on_test_start(environment, **_kwargs):
     if JOURNEYS and environment.parsed_options is not None:
-        import gevent
-
         gevent.spawn_later(0.5, _all_stopped, environment)
 
 
