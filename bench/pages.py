@@ -37,6 +37,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 import brotli  # noqa: E402
 import gevent  # noqa: E402
@@ -526,7 +527,10 @@ def weight(port: int) -> None:
     def record(method, path, response, htmx):
         if htmx:
             body = response.content or b""
-            steps.append((method, path, len(body), len(gzip.compress(body, 6))))
+            # The page it shows: the address htmx pushes, or else the one asked for.
+            shown = urlsplit((response.headers or {}).get("HX-Push-Url") or path).path
+            request = f"{method} {path}" + (f" -> {shown}" if shown != path else "")
+            steps.append((request, shown, len(body), len(gzip.compress(body, 6))))
 
     browser = Browser(session(port), htmx=True, think=0, on_response=record)
     walk(browser.get, browser.post, ORDINARY)
@@ -550,21 +554,21 @@ def print_weight() -> None:
     print("  (HTML: Django sends it uncompressed; the figures are what a compressing proxy sends.)")
     print()
     print("Weight: each htmx response of a journey with JavaScript (what htmx swaps in)")
-    print(f"  {'request':<46} {'raw':>8} {'gzip':>8}  goal   result")
+    print(f"  {'request -> page shown':<66} {'raw':>8} {'gzip':>8}  goal   result")
     seen = set()
     redirects = 0
-    for method, path, raw, gz in _weight["steps"]:
+    for request, path, raw, gz in _weight["steps"]:
         if not raw:
             redirects += 1  # a redirect, which htmx's request follows
             continue
-        if (method, path) in seen:
+        if request in seen:
             continue
-        seen.add((method, path))
+        seen.add(request)
         if path.startswith("/check/") and not path.startswith("/check/answers/"):
             result = f"<= {STEP_GOAL // KB} KB  {verdict(gz <= STEP_GOAL)}"
         else:
             result = "(not a step: no goal)"
-        print(f"  {method + ' ' + path:<46} {raw:>8} {gz:>8}  {result}")
+        print(f"  {request:<66} {raw:>8} {gz:>8}  {result}")
     if redirects:
         print(f"  (and {redirects} redirects with no body, followed by htmx's request)")
 
