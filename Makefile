@@ -57,16 +57,18 @@ serve: install
 	$(BIN)/python manage.py seed_content
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config calfsite/gunicorn.conf.py calfsite.wsgi
 
-# 100 simulated people doing whole journeys for 60 s against gunicorn on PostgreSQL.
+# locust, headless: 100 simulated people doing whole journeys for 60 s against gunicorn on
+# PostgreSQL (a database of its own). PEOPLE, DURATION, THINK, BROWSERS change the run.
 loadtest: install
-	$(BIN)/python scripts/loadtest.py
+	$(BIN)/python bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-# Performance figures (docs/performance.md): rules service, queries per page, pages under load,
-# weight and memory, on a SQLite database of its own. Prints figures; not part of `make test`.
-# BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_WORKERS and BENCH_MEMORY_REQUESTS change the runs.
+# Performance figures (docs/performance.md): rules service, queries per page, what a journey
+# costs the server, journeys an hour (locust as a library), weight and memory, on a SQLite
+# database of its own. Prints figures with PASS/MISS; not part of `make test`. The BENCH_*
+# variables of docs/performance.md change the runs.
 BENCH_DB := sqlite:///$(CURDIR)/bench/bench.sqlite3
 bench: install
 	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0

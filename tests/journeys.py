@@ -7,7 +7,8 @@ does not name get a quiet default ("None of these", "No", the first choice, the 
 so a persona only says what matters to it. The driver records the answers it gave in fact terms,
 so a test can compare the site's result with ``manage.py assess`` on the same answers.
 
-Used by the tests and by scripts/loadtest.py; it knows nothing of how requests are sent.
+Used by the tests and by the load test's people (bench/locustfile.py); it knows nothing of how
+requests are sent.
 """
 
 import re
