@@ -1,6 +1,7 @@
 """Complete answer sets for the questionnaire tests, built by walking the step registry."""
 
 from triage import questionnaire
+from triage.questionnaire import Journey
 
 # Plain answers for a healthy 40-year-old man; each case changes a few of them.
 DEFAULTS = {
@@ -36,13 +37,13 @@ def complete_answers(content, overrides=None) -> dict:
     overrides = overrides or {}
     answers: dict = {}
     while True:
-        step = questionnaire.first_unanswered_step(content, answers)
+        step = Journey(content, answers).first_unanswered_step()
         if step is None:
             return answers
         for question in questionnaire.applicable_questions(step, answers):
             if question.fact not in answers:
                 answers[question.fact] = overrides.get(question.fact, default_answer(question))
-        if questionnaire.assess(content, answers).is_emergency:
+        if Journey.of(content, answers).assessment.is_emergency:
             return answers
 
 

@@ -4,7 +4,6 @@ of the person kept whole) and the other shortcuts of the public pages: each give
 plain way gives, and none keeps anything of the person after the request.
 """
 
-import random
 import re
 
 import pytest
@@ -19,12 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from tests.journeys import PERSONAS, Page, walk
-from tests.test_safety_cases import FIXTURE_CASES
-from triage import pages, questionnaire, views
+from triage import pages, views
 from triage.forms import FieldView, Option, _field_html
 from triage.html import esc
 from triage.models import Question, Topic
-from triage.rules import evaluate, is_emergency
 
 HTMX = {"HX-Request": "true"}
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
@@ -239,47 +236,6 @@ def test_field_markup_with_an_answer_is_built_for_its_request_only():
     assert _field_html.cache_info().currsize == 1
 
 
-def test_a_journey_works_each_answer_out_once(content):
-    journey = questionnaire.Journey.of(
-        content, {"statin": False, "statin_started_recently": True, "age": 40}
-    )
-    assert journey.answers == {"statin": False, "age": 40}  # the follow-up no longer applies
-    assert journey.progress is journey.progress
-    assert journey.first_unanswered_step() == questionnaire.first_unanswered_step(
-        content, journey.answers
-    )
-    quick = journey.is_emergency  # before the assessment: the shortcut
-    assert quick == journey.assessment.is_emergency is False
-
-
-def answer_sets():
-    """Every safety case, and for each some random parts of it (seeded, so the same each run)."""
-    chooser = random.Random(20261125)
-    for case in FIXTURE_CASES:
-        answers = case["answers"]
-        yield case["slug"], answers
-        facts = sorted(answers)
-        for n in range(3):
-            part = {fact: answers[fact] for fact in chooser.sample(facts, k=len(facts) // 2)}
-            yield f"{case['slug']}-part{n}", part
-
-
-def test_the_emergency_shortcut_agrees_with_the_whole_assessment(ruleset):
-    checked = emergencies = 0
-    for name, answers in answer_sets():
-        expected = evaluate(answers=answers, ruleset=ruleset).is_emergency
-        assert is_emergency(answers=answers, ruleset=ruleset) == expected, name
-        checked += 1
-        emergencies += expected
-    assert checked > 200 and 0 < emergencies < checked
-
-
-def test_the_questionnaire_emergency_check_agrees_with_assess(content):
-    for name, answers in answer_sets():
-        quick = questionnaire.is_emergency(content, answers)
-        assert quick == questionnaire.assess(content, answers).is_emergency, name
-
-
 def test_step_urls_are_the_urls_reverse_gives(content):
     from django.urls import reverse
 
@@ -301,16 +257,6 @@ def test_personal_pages_get_the_headers_django_s_decorators_give(rf, headers):
     for name in ("Cache-Control", "Vary"):
         assert ours[name] == django_way[name]
     assert abs(parse_http_date(ours["Expires"]) - parse_http_date(django_way["Expires"])) <= 1
-
-
-def test_a_step_knows_whether_all_its_questions_always_apply(content):
-    steps = {topic.slug: topic for topic in content.topics}
-    assert steps["the-pain"].unconditional
-    assert not steps["about-you"].unconditional  # pregnancy: only asked of women
-    for topic in content.topics:
-        assert topic.unconditional == all(q.ask_when is None for q in topic.questions)
-        if topic.unconditional:
-            assert questionnaire.applicable_questions(topic, {}) == list(topic.questions)
 
 
 @pytest.mark.django_db

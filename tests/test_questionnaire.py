@@ -1,13 +1,16 @@
 """The step registry: order, skip conditions, pruning and the rules-service input."""
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from tests.answer_sets import CASES, complete_answers
+from tests.test_safety_cases import FIXTURE_CASES
 from triage import questionnaire
-from triage.rules import evaluate
+from triage.questionnaire import Journey
+from triage.rules import evaluate, is_emergency
 
 SCHEMA = json.loads(Path("triage/answer_schema.json").read_text(encoding="utf-8"))
 
@@ -20,7 +23,7 @@ def test_every_fact_of_the_answer_schema_is_asked_on_some_step(content):
 
 def test_the_emergency_checklist_comes_first(content):
     assert content.topics[0].kind == questionnaire.CHECKLIST
-    assert questionnaire.first_unanswered_step(content, {}) == content.topics[0]
+    assert Journey(content, {}).first_unanswered_step() == content.topics[0]
 
 
 def test_no_pregnancy_question_after_male(content):
@@ -52,7 +55,7 @@ def test_prune_drops_unknown_facts_and_values_not_allowed(content):
 
 def test_not_sure_counts_as_answered_but_the_rules_never_see_it(content):
     answers = {"swelling": None, "warmth": True}
-    assert questionnaire.evaluation_input(content, answers) == {"warmth": True}
+    assert Journey.of(content, answers).evaluation_input == {"warmth": True}
     leg = questionnaire.get_step(content, "the-leg")
     full = {q.fact: None for q in leg.questions}
     assert questionnaire.is_answered(leg, full)
@@ -60,31 +63,32 @@ def test_not_sure_counts_as_answered_but_the_rules_never_see_it(content):
 
 def test_next_and_previous_step_skip_nothing_for_a_full_set(content):
     answers = complete_answers(content, CASES["self_care"])
-    steps = questionnaire.active_steps(content, answers)
+    journey = Journey(content, answers)
+    steps = journey.progress.active
     for before, after in zip(steps, steps[1:], strict=False):
-        assert questionnaire.next_step(content, answers, before) == after
-        assert questionnaire.previous_step(content, answers, after) == before
-    assert questionnaire.next_step(content, answers, steps[-1]) is None
-    assert questionnaire.previous_step(content, answers, steps[0]) is None
+        assert journey.next_step(before) == after
+        assert journey.previous_step(after) == before
+    assert journey.next_step(steps[-1]) is None
+    assert journey.previous_step(steps[0]) is None
 
 
 def test_a_later_step_is_not_reachable_before_the_earlier_ones(content):
     last = content.topics[-1]
-    assert not questionnaire.is_reachable(content, {}, last)
-    assert questionnaire.is_reachable(content, {}, content.topics[0])
+    assert not Journey(content, {}).is_reachable(last)
+    assert Journey(content, {}).is_reachable(content.topics[0])
 
 
 @pytest.mark.parametrize("urgency", list(CASES), ids=list(CASES))
 def test_each_ordinary_case_reaches_its_urgency(content, urgency):
     answers = complete_answers(content, CASES[urgency])
-    assessment = questionnaire.assess(content, answers)
+    assessment = Journey.of(content, answers).assessment
     assert assessment.urgency == urgency
     assert assessment == evaluate(answers=answers, ruleset=content.ruleset)
 
 
 def test_the_checklist_summary_says_none_of_these(content):
     answers = {q.fact: False for q in content.topics[0].questions}
-    (section,) = questionnaire.answered_steps(content, answers)
+    (section,) = Journey(content, answers).answered_steps()
     assert [row.answer for row in section.rows] == ["None of these"]
 
 
@@ -93,3 +97,46 @@ def test_display_answer_uses_the_words_the_person_chose(content):
     assert questionnaire.display_answer(side, "one_leg") == side.label_for("one_leg")
     assert questionnaire.display_answer(content.questions["swelling"], None) == "Not sure"
     assert questionnaire.display_answer(content.questions["age"], 40).startswith("40")
+
+
+def test_a_journey_works_each_answer_out_once(content):
+    journey = Journey.of(content, {"statin": False, "statin_started_recently": True, "age": 40})
+    assert journey.answers == {"statin": False, "age": 40}  # the follow-up no longer applies
+    assert journey.progress is journey.progress
+    assert journey.first_unanswered_step() == content.topics[0]
+    quick = journey.is_emergency  # before the assessment: the emergency rules only
+    assert quick == journey.assessment.is_emergency is False
+
+
+def test_a_step_knows_whether_all_its_questions_always_apply(content):
+    steps = {topic.slug: topic for topic in content.topics}
+    assert steps["the-pain"].unconditional
+    assert not steps["about-you"].unconditional  # pregnancy: only asked of women
+    for topic in content.topics:
+        assert topic.unconditional == all(q.ask_when is None for q in topic.questions)
+        if topic.unconditional:
+            assert questionnaire.applicable_questions(topic, {}) == list(topic.questions)
+
+
+def answer_sets():
+    """Every safety case, and for each some random parts of it (seeded, so the same each run)."""
+    chooser = random.Random(20261125)
+    for case in FIXTURE_CASES:
+        answers = case["answers"]
+        yield case["slug"], answers
+        facts = sorted(answers)
+        for n in range(3):
+            part = {fact: answers[fact] for fact in chooser.sample(facts, k=len(facts) // 2)}
+            yield f"{case['slug']}-part{n}", part
+
+
+def test_the_emergency_check_agrees_with_the_whole_assessment(content):
+    checked = emergencies = 0
+    for name, answers in answer_sets():
+        expected = evaluate(answers=answers, ruleset=content.ruleset).is_emergency
+        assert is_emergency(answers=answers, ruleset=content.ruleset) == expected, name
+        journey = Journey.of(content, answers)
+        assert journey.is_emergency == journey.assessment.is_emergency, name
+        checked += 1
+        emergencies += expected
+    assert checked > 200 and 0 < emergencies < checked

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.answer_sets import CASES, complete_answers, set_answers
 from tests.journeys import result_summary
-from triage import questionnaire
+from triage.questionnaire import Journey
 from triage.rules import evaluate
 
 HTMX = {"hx-request": "true"}
@@ -56,7 +56,7 @@ def test_check_answers_lists_answers_with_change_links(client, content, htmx):
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert "Statin started or increased recently" in html
-    for topic in questionnaire.active_steps(content, answers):
+    for topic in Journey(content, answers).progress.active:
         assert f'href="/check/{topic.slug}/?change=1"' in html
     assert f'href="{RESULT}"' in html
 

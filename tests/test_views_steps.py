@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.answer_sets import CASES, complete_answers, form_data, session_answers, set_answers
 from triage import questionnaire
+from triage.questionnaire import Journey
 
 HTMX = {"hx-request": "true"}
 NONE_OF_THESE = {"signs": ["none"]}
@@ -94,7 +95,7 @@ def test_a_later_answer_that_makes_an_emergency_ends_the_questionnaire(client, c
     # Sudden pain in one leg, then numbness and weakness: a possible blocked artery.
     case = CASES["self_care"] | {"onset": "sudden", "side": "one_leg"}
     answers, _ = answers_up_to(content, "back-and-nerves", case=None, overrides=case)
-    assert not questionnaire.assess(content, answers).is_emergency
+    assert not Journey.of(content, answers).assessment.is_emergency
     set_answers(client, answers)
     data = {"back_pain_radiating": "no", "numbness_tingling": "yes", "leg_weakness": "yes"}
     response = client.post(url("back-and-nerves"), data)

@@ -9,8 +9,8 @@ skipped when none of its questions applies to the answers so far. "Not sure" is 
 question never asked.
 
 Views, the check-answers page, the results page and tests all decide the next step here, and
-``assess`` builds the rules-service input in one place, so the website and ``manage.py assess``
-agree for the same answers.
+``Journey.evaluation_input`` builds the rules-service input in one place, so the website and
+``manage.py assess`` agree for the same answers.
 """
 
 from __future__ import annotations
@@ -107,10 +107,6 @@ class Journey:
             return self.assessment.is_emergency
         return rules.is_emergency(answers=self.evaluation_input, ruleset=self.snapshot.ruleset)
 
-    def active_steps(self) -> list[TopicInfo]:
-        """The steps this person is asked, in order."""
-        return list(self.progress.active)
-
     def first_unanswered_step(self) -> TopicInfo | None:
         """The first step with a question that applies and has no answer; None when all are."""
         return self.progress.first_unanswered
@@ -167,37 +163,6 @@ class Journey:
         return result
 
 
-def active_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[TopicInfo]:
-    """The steps this person is asked, in order."""
-    return Journey(snapshot, answers).active_steps()
-
-
-def first_unanswered_step(
-    snapshot: ContentSnapshot, answers: Mapping[str, object]
-) -> TopicInfo | None:
-    """The first step with a question that applies and has no answer; None when all are done."""
-    return Journey(snapshot, answers).first_unanswered_step()
-
-
-def next_step(
-    snapshot: ContentSnapshot, answers: Mapping[str, object], after: TopicInfo
-) -> TopicInfo | None:
-    """The step asked after ``after``; None when ``after`` is the last."""
-    return Journey(snapshot, answers).next_step(after)
-
-
-def previous_step(
-    snapshot: ContentSnapshot, answers: Mapping[str, object], before: TopicInfo
-) -> TopicInfo | None:
-    """The step asked before ``before``; None for the first."""
-    return Journey(snapshot, answers).previous_step(before)
-
-
-def is_reachable(snapshot: ContentSnapshot, answers: Mapping[str, object], step: TopicInfo) -> bool:
-    """A step can be shown when every step before it has been answered."""
-    return Journey(snapshot, answers).is_reachable(step)
-
-
 def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str, object]:
     """
     Only the answers to questions that still apply, with values the content still allows.
@@ -224,20 +189,6 @@ def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str,
         if kept == current:
             return kept
         current = kept
-
-
-def evaluation_input(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict:
-    """What the rules service sees: pruned answers without the "Not sure" ones."""
-    return Journey.of(snapshot, answers).evaluation_input
-
-
-def assess(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Assessment:
-    return Journey.of(snapshot, answers).assessment
-
-
-def is_emergency(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> bool:
-    """``assess(snapshot, answers).is_emergency``, testing only what can make it an emergency."""
-    return Journey.of(snapshot, answers).is_emergency
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +228,3 @@ class AnswerRow:
 class AnsweredStep:
     topic: TopicInfo
     rows: tuple[AnswerRow, ...]
-
-
-def answered_steps(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> list[AnsweredStep]:
-    """The answers given, step by step, for check-your-answers and the printed summary."""
-    return Journey(snapshot, answers).answered_steps()

@@ -176,26 +176,47 @@ def validate_answers(answers: object, facts: Mapping[str, FactSpec]) -> dict:
     return dict(answers)
 
 
+def _ranked(cause: CauseSpec, answers: Mapping[str, object]) -> RankedCause | None:
+    """The cause's score, band and reasons for these answers; None when no rule supports it."""
+    supporting: list[Reason] = []
+    opposing: list[Reason] = []
+    score = 0
+    for rule in cause.rules:
+        result, because = rule.test(answers)
+        if result:
+            score += rule.weight
+            reason = Reason(rule.slug, rule.statement, rule.weight, because)
+            (supporting if rule.weight > 0 else opposing).append(reason)
+    if not supporting:
+        return None
+    return RankedCause(
+        cause.slug,
+        cause.title,
+        band_for(score),
+        score,
+        cause.urgency,
+        tuple(supporting),
+        tuple(opposing),
+    )
+
+
+def _raises_urgency(cause: RankedCause) -> bool:
+    """A cause in the "more likely" or "possible" band calls for the urgency it has."""
+    return cause.band != LESS_LIKELY
+
+
 def is_emergency(*, answers: Mapping[str, object], ruleset: RuleSet) -> bool:
     """
     ``evaluate(answers=answers, ruleset=ruleset).is_emergency``, testing only what can make it
-    so: the emergency red flags, and the rules of emergency causes (a cause raises the urgency
-    when it has a supporting rule and is not in the "less likely" band).
+    so: the emergency red flags and the emergency causes, each judged as ``evaluate`` does.
     """
-    for flag in ruleset.red_flags:
-        if flag.urgency == EMERGENCY and flag.test(answers)[0]:
-            return True
+    if any(flag.urgency == EMERGENCY and flag.test(answers)[0] for flag in ruleset.red_flags):
+        return True
     for cause in ruleset.causes:
-        if cause.urgency != EMERGENCY:
-            continue
-        score = 0
-        supported = False
-        for rule in cause.rules:
-            if rule.test(answers)[0]:
-                score += rule.weight
-                supported = supported or rule.weight > 0
-        if supported and band_for(score) != LESS_LIKELY:
-            return True
+        if cause.urgency == EMERGENCY:
+            ranked = _ranked(cause, answers)
+            if ranked is not None and _raises_urgency(ranked):
+                return True
     return False
 
 
@@ -217,36 +238,13 @@ def evaluate(*, answers: Mapping[str, object], ruleset: RuleSet) -> Assessment:
 
     ranked: list[tuple[tuple, RankedCause]] = []
     for position, cause in enumerate(ruleset.causes):
-        supporting: list[Reason] = []
-        opposing: list[Reason] = []
-        score = 0
-        for rule in cause.rules:
-            result, because = rule.test(answers)
-            if result:
-                score += rule.weight
-                reason = Reason(rule.slug, rule.statement, rule.weight, because)
-                (supporting if rule.weight > 0 else opposing).append(reason)
-        if not supporting:
-            continue
-        band = band_for(score)
-        ranked.append(
-            (
-                (-score, -rank[cause.urgency], position),
-                RankedCause(
-                    cause.slug,
-                    cause.title,
-                    band,
-                    score,
-                    cause.urgency,
-                    tuple(supporting),
-                    tuple(opposing),
-                ),
-            )
-        )
+        result = _ranked(cause, answers)
+        if result is not None:
+            ranked.append(((-result.score, -rank[cause.urgency], position), result))
     ranked.sort(key=lambda pair: pair[0])
     causes = tuple(cause for _, cause in ranked)
 
-    raising = [c for c in causes if c.band != LESS_LIKELY and rank[c.urgency] > level]
+    raising = [c for c in causes if _raises_urgency(c) and rank[c.urgency] > level]
     cause_level = max((rank[c.urgency] for c in raising), default=0)
     from_causes: tuple[str, ...] = ()
     if cause_level > level:

@@ -128,10 +128,6 @@ def check_case(case: CaseSpec, ruleset: RuleSet) -> CaseResult:
     return CaseResult(case, assessment, tuple(problems))
 
 
-def check_cases(cases: Iterable[CaseSpec], ruleset: RuleSet) -> list[CaseResult]:
-    return [check_case(case, ruleset) for case in cases]
-
-
 # ---- The clinical figures ----
 
 

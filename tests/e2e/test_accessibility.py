@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.answer_sets import CASES, complete_answers
 from tests.e2e.test_journey import answer_page, run_journey
-from triage import questionnaire
+from triage.questionnaire import Journey
 from triage.selectors import get_content
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_start_question_error_and_check_answers_pages(seeded_live_server, page, 
     page.get_by_role("button", name="Continue").click()
     page.locator(".error-summary").wait_for()
     assert_accessible(page, "error page")
-    for topic in questionnaire.active_steps(content, answers):
+    for topic in Journey(content, answers).progress.active:
         page.wait_for_url(f"**/check/{topic.slug}/")
         page.locator("#region h1").wait_for()
         assert_accessible(page, f"question page {topic.slug}")

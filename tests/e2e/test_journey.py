@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.answer_sets import CASES, complete_answers
-from triage import questionnaire
+from triage.questionnaire import Journey
 from triage.selectors import get_content
 
 pytestmark = pytest.mark.browser
@@ -146,7 +146,7 @@ def run_journey(page, base_url: str, answers: dict, *, keyboard=False, expect_fo
 
 def check_result(page, urgency: str, answers: dict) -> None:
     content = get_content()
-    assessment = questionnaire.assess(content, answers)
+    assessment = Journey.of(content, answers).assessment
     assert assessment.urgency == urgency
     card = page.locator(f".care-card--{urgency}")
     expect(card).to_be_visible()

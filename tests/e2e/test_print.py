@@ -7,7 +7,7 @@ import pytest
 
 from tests.answer_sets import CASES, complete_answers
 from tests.e2e.test_journey import run_journey
-from triage import questionnaire
+from triage.questionnaire import Journey
 from triage.selectors import get_content
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def test_printing_the_results_gives_a_short_summary_for_a_doctor(
 ):
     content = get_content()
     answers = complete_answers(content, CASES[urgency])
-    assessment = questionnaire.assess(content, answers)
+    assessment = Journey.of(content, answers).assessment
     run_journey(page, seeded_live_server.url, answers)
     page.locator(".care-card").wait_for()
     page.emulate_media(media="print")
