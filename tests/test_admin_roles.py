@@ -57,6 +57,18 @@ def test_the_editor_sees_urgency_and_criteria_read_only(editor, world):
     assert "action" in form.fields
 
 
+@pytest.mark.parametrize("model", [Cause, Question, RedFlag, Source, Topic])
+def test_the_editor_sees_every_reviewer_only_field_read_only_and_the_rest_editable(
+    editor, world, model
+):
+    from triage.gate import REVIEWER_ONLY_FIELDS
+
+    obj = model.objects.order_by("pk").first()
+    form = editor.get(admin_url(model, "change", obj.pk)).context["adminform"].form
+    assert not set(REVIEWER_ONLY_FIELDS[model]) & set(form.fields)
+    assert form.fields  # the wording stays editable
+
+
 def test_an_editor_changes_wording_but_a_posted_urgency_is_ignored(editor, world):
     cause = world["cause"]
     url = admin_url(Cause, "change", cause.pk)

@@ -24,6 +24,7 @@ from triage.models import (
     Question,
     RedFlag,
     SafetyCase,
+    Source,
     Topic,
     Urgency,
 )
@@ -32,12 +33,14 @@ from triage.safety import CaseResult, CaseSpec, check_case
 from triage.selectors import ContentSnapshot, build_snapshot
 
 # Fields that only a clinical reviewer may change: the clinical logic, urgency levels, the
-# questionnaire's structure and the sign-off date. An editor's change to any of them is refused.
+# questionnaire's structure and the sign-off date. An editor's change to any of them is refused
+# here, and the admin shows them read-only to editors (triage.admin.base.ContentAdmin).
 REVIEWER_ONLY_FIELDS = {
+    Source: ("slug",),
     Topic: ("slug", "kind", "order"),
     Question: (
         "slug",
-        "topic_id",
+        "topic",
         "order",
         "kind",
         "min_value",
@@ -45,12 +48,12 @@ REVIEWER_ONLY_FIELDS = {
         "allow_not_sure",
         "ask_when",
     ),
-    Choice: ("question_id", "value"),
+    Choice: ("question", "value"),
     RedFlag: ("slug", "urgency", "criteria"),
     Cause: ("slug", "urgency", "order", "last_reviewed"),
     EvidenceRule: (
         "slug",
-        "cause_id",
+        "cause",
         "criteria",
         "direction",
         "strength",
@@ -58,6 +61,8 @@ REVIEWER_ONLY_FIELDS = {
         "order",
     ),
 }
+# Sources play no part in the rules: editors add and remove them; only their slug is fixed.
+EDITORS_ADD_AND_REMOVE = (Source,)
 
 CLINICAL_PERMISSION = "triage.change_clinical_logic"
 SIGN_OFF_PERMISSION = "triage.sign_off_content"
@@ -175,8 +180,7 @@ class ChangeRefused(Exception):
 
 def _field_label(label: str, field_name: str) -> str:
     model = {m._meta.label_lower: m for m in REVIEWER_ONLY_FIELDS}[label]
-    name = field_name.removesuffix("_id")
-    return f"{model._meta.verbose_name} {model._meta.get_field(name).verbose_name}"
+    return f"{model._meta.verbose_name} {model._meta.get_field(field_name).verbose_name}"
 
 
 def _forbidden_changes(before: dict, after: dict) -> list[str]:
@@ -184,6 +188,8 @@ def _forbidden_changes(before: dict, after: dict) -> list[str]:
     for key in sorted(before.keys() | after.keys()):
         label = key[0]
         model = {m._meta.label_lower: m for m in REVIEWER_ONLY_FIELDS}[label]
+        if model in EDITORS_ADD_AND_REMOVE and (key not in before or key not in after):
+            continue
         if key not in before:
             changes.append(_("a new %(model)s") % {"model": model._meta.verbose_name})
         elif key not in after:

@@ -36,15 +36,15 @@ class ContentAdmin(VersionAdmin):
     that writes (add, change, inline, revert, recover, delete), so a crafted POST cannot skip it.
     """
 
-    # Fields shown read-only to anyone who is not a clinical reviewer.
-    reviewer_only_fields: tuple[str, ...] = ()
     history_latest_first = True
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        # On an add page (only sources, for editors) every field is needed.
+        # Read-only to anyone who is not a clinical reviewer. On an add page (only sources, for
+        # editors) every field is needed.
         if obj is not None and not gate.is_reviewer(request.user):
-            fields += [name for name in self.reviewer_only_fields if name not in fields]
+            reviewer_only = gate.REVIEWER_ONLY_FIELDS.get(self.model, ())
+            fields += [name for name in reviewer_only if name not in fields]
         return fields
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):

@@ -54,7 +54,6 @@ class ReviewFilter(admin.SimpleListFilter):
 class SourceAdmin(ContentAdmin):
     list_display = ("title", "publisher", "url", "slug")
     search_fields = ("title", "publisher", "slug", "url")
-    reviewer_only_fields = ("slug",)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Sources play no part in the rules, so the usual bulk delete stays.
@@ -66,7 +65,6 @@ class TopicAdmin(ContentAdmin):
     list_display = ("title", "slug", "kind", "order")
     list_filter = ("kind",)
     search_fields = ("title", "slug", "intro")
-    reviewer_only_fields = ("slug", "kind", "order")
 
 
 class ChoiceInline(admin.TabularInline):
@@ -77,7 +75,7 @@ class ChoiceInline(admin.TabularInline):
     def get_readonly_fields(self, request, obj=None):
         if gate.is_reviewer(request.user):
             return ()
-        return ("value",)
+        return [name for name in gate.REVIEWER_ONLY_FIELDS[Choice] if name in self.fields]
 
 
 @admin.register(Question)
@@ -88,16 +86,6 @@ class QuestionAdmin(ContentAdmin):
     list_filter = ("topic", "kind")
     search_fields = ("slug", "text", "short_label", "hint", "why_we_ask")
     list_select_related = ("topic",)
-    reviewer_only_fields = (
-        "slug",
-        "topic",
-        "order",
-        "kind",
-        "min_value",
-        "max_value",
-        "allow_not_sure",
-        "ask_when",
-    )
     fieldsets = [
         (None, {"fields": ("slug", "topic", "order", "kind")}),
         (_("Wording"), {"fields": ("text", "short_label", "hint", "why_we_ask", "unit")}),
@@ -115,7 +103,6 @@ class RedFlagAdmin(ContentAdmin):
     list_filter = ("urgency",)
     search_fields = ("title", "slug", "action", "why_it_matters", "guidance_row")
     filter_horizontal = ("sources",)
-    reviewer_only_fields = ("slug", "urgency", "criteria")
     fieldsets = [
         (None, {"fields": ("slug", "title", "order")}),
         (_("Clinical logic"), {"fields": ("urgency", "criteria", "guidance_row")}),
@@ -150,7 +137,6 @@ class CauseAdmin(ContentAdmin):
     search_fields = ("title", "slug", "summary", "explanation")
     filter_horizontal = ("sources",)
     actions = ["mark_reviewed"]
-    reviewer_only_fields = ("slug", "urgency", "order", "last_reviewed")
     fieldsets = [
         (None, {"fields": ("slug", "title", "order", "urgency")}),
         (
@@ -222,7 +208,6 @@ class EvidenceRuleAdmin(ContentAdmin):
     list_filter = ("cause", "direction", "strength")
     search_fields = ("slug", "statement", "cause__title")
     list_select_related = ("cause",)
-    reviewer_only_fields = ("slug", "cause", "criteria", "direction", "strength", "statement")
 
 
 def _preview(slug: str) -> dict:
