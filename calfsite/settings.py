@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "crispy_forms",
-    "crispy_bootstrap5",
     "reversion",
     "axes",
     "triage",
@@ -209,8 +208,10 @@ STORAGES = {
 # Development and tests serve static files straight from static/, without collectstatic.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# The questionnaire's forms are rendered by crispy-forms through the site's own template pack,
+# the GOV.UK question pattern (templates/govuk/).
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("govuk",)
+CRISPY_TEMPLATE_PACK = "govuk"
 
 # Bounded request bodies: no public form is near these sizes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024))

@@ -171,6 +171,26 @@ def test_start_again_clears_the_answers(client, content):
     assert client.get(RESULT)["Location"] == "/check/emergency/"
 
 
+def test_start_again_with_htmx_answers_with_the_start_page_region(client, content):
+    set_answers(client, complete_answers(content, CASES["urgent"]))
+    response = client.post(reverse("triage:start_again"), headers=HTMX)
+    assert response["HX-Push-Url"] == reverse("triage:start")
+    body = response.content.decode()
+    assert "Start now" in body and "<html" not in body
+    assert "answers from earlier" not in body
+    assert "answers" not in client.session
+
+
+def test_the_start_page_is_never_cached_once_it_speaks_of_earlier_answers(client, content):
+    first = client.get(reverse("triage:start"))
+    assert "no-store" not in first.get("Cache-Control", "")
+    assert "HX-Request" in first["Vary"]
+    set_answers(client, complete_answers(content, CASES["urgent"]))
+    later = client.get(reverse("triage:start"))
+    assert "answers from earlier" in later.content.decode()
+    assert "no-store" in later["Cache-Control"] and "HX-Request" in later["Vary"]
+
+
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_a_get_on_start_again_only_shows_the_button(client, content, htmx):
     answers = complete_answers(content, CASES["urgent"])

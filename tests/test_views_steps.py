@@ -1,5 +1,7 @@
 """The question pages: GET and POST, with and without htmx, good and bad input."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -78,10 +80,39 @@ def test_a_valid_answer_is_stored_and_goes_to_the_next_step(client, content):
     assert stored == {q.fact: False for q in content.topics[0].questions}
 
 
-def test_a_valid_htmx_post_redirects_like_the_plain_one(client, content):
+def test_a_valid_htmx_post_answers_with_the_next_page_region_and_its_address(client, content):
     response = client.post(url("emergency"), NONE_OF_THESE, headers=HTMX)
-    assert response.status_code == 302
-    assert response["Location"] == url("about-you")
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == url("about-you")
+    body = response.content.decode()
+    assert '<div id="region"' in body and "<html" not in body
+    assert "<title>About you - Calf pain self-check</title>" in body
+    assert 'action="/check/about-you/"' in body
+    assert "no-store" in response["Cache-Control"] and "HX-Request" in response["Vary"]
+    assert session_answers(client) == {q.fact: False for q in content.topics[0].questions}
+    # The same page as a GET of the address pushed.
+    again = client.get(url("about-you"), headers=HTMX)
+    assert again.content.decode().replace(csrf_of(again), "") == body.replace(csrf_of(response), "")
+
+
+def csrf_of(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_an_htmx_emergency_answer_pushes_the_result_where_a_plain_one_redirects(client, content):
+    response = client.post(url("emergency"), {"signs": ["coughing_blood"]}, headers=HTMX)
+    assert response["HX-Push-Url"] == reverse("triage:result")
+    assert "care-card--emergency" in response.content.decode()
+    assert session_answers(client)["coughing_blood"] is True
+
+
+def test_an_htmx_answer_that_brings_a_follow_up_shows_the_same_page_again(client, content):
+    set_answers(client, {q.fact: False for q in content.topics[0].questions})
+    response = client.post(url("about-you"), {"age": "30", "sex": "female"}, headers=HTMX)
+    assert response["HX-Push-Url"] == url("about-you")
+    body = response.content.decode()
+    assert 'name="pregnant_or_postpartum"' in body and 'value="30"' in body
+    assert "brought one more question on this page" in body
 
 
 def test_any_emergency_sign_goes_straight_to_the_result(client, content):

@@ -24,7 +24,7 @@ from triage.admin.forms import (
 )
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
 from triage.selectors import get_content
-from triage.views import CauseView, cause_block
+from triage.views import CauseView
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -212,8 +212,8 @@ class EvidenceRuleAdmin(ContentAdmin):
 
 def _preview(slug: str) -> dict:
     """
-    The cause as the results page shows it, with every statement its rules can give: ``item``
-    (CauseView) and its markup (``cause_markup``); nothing when the cause is not public yet.
+    The cause as the results page shows it (triage/cause.html), with every statement its rules
+    can give: ``item`` (CauseView); nothing when the cause is not public yet.
     """
     snapshot = get_content()
     info = snapshot.causes.get(slug)
@@ -226,4 +226,4 @@ def _preview(slug: str) -> dict:
         supporting=tuple(rule.statement for rule in spec.rules if rule.weight > 0),
         opposing=tuple(rule.statement for rule in spec.rules if rule.weight < 0),
     )
-    return {"item": item, "cause_markup": cause_block(snapshot, item)}
+    return {"item": item}
