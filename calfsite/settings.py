@@ -135,23 +135,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for unit tests
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default; a shared Redis through CACHE_URL when several app servers run.
-# The cache only speeds things up: with Redis down the site keeps working (calfsite.cache).
-CACHE_URL = os.getenv("CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "calfsite.cache.ForgivingRedisCache",
-            "LOCATION": CACHE_URL,
-            "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    }
-elif CACHE_URL in ("", "locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL or empty, not {CACHE_URL!r}")
-
 # Sessions are signed cookies: nothing about a person's health is stored on any server, every
 # app server can read them, and they end when the browser closes.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
@@ -200,7 +183,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "calfsite.storage.StaticFilesStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }

@@ -1,10 +1,10 @@
-"""Faults on real servers: PostgreSQL refusing connections, Redis gone."""
+"""Faults on real servers: PostgreSQL refusing connections."""
 
 import psycopg
 import pytest
 
 from tests.journeys import CALF_STRAIN, result_summary, walk
-from tests.servers import POSTGRES, free_port, http_driver, shared_site
+from tests.servers import POSTGRES, http_driver, shared_site
 
 pytestmark = [pytest.mark.postgres]
 
@@ -77,14 +77,3 @@ def test_the_503_page_is_styled_under_the_content_security_policy(tmp_path_facto
         server.stop()
     assert border == "rgb(213, 40, 27)"  # the style, allowed by the nonce, applied
     assert [m for m in messages if "Content Security Policy" in m] == []
-
-
-def test_with_redis_gone_the_site_keeps_working(tmp_path_factory):
-    site = shared_site(tmp_path_factory.mktemp("site"))
-    nothing_listens = f"redis://127.0.0.1:{free_port()}/0"
-    server = site.start_server(CACHE_URL=nothing_listens)
-    try:
-        journey = walk(*http_driver(server.url)[:2], CALF_STRAIN)
-        assert journey.result.status == 200
-    finally:
-        server.stop()

@@ -1,4 +1,4 @@
-"""The questionnaire's forms, rendered by crispy-forms through the site's own GOV.UK template pack."""
+"""The questionnaire's forms, rendered by crispy-forms through the site's GOV.UK template pack."""
 
 from html.parser import HTMLParser
 

@@ -19,7 +19,6 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "example.org",
     "CSRF_TRUSTED_ORIGINS": "https://example.org",
     "DATABASE_URL": "postgres://calf:secret@db.example.org:5432/calfcheck",
-    "CACHE_URL": "redis://cache.example.org:6379/0",
 }
 
 
@@ -97,9 +96,8 @@ def test_it_starts_without_a_secret_key_when_debugging():
     [
         ("DEBUG", "maybe", "DEBUG must be true or false"),
         ("SESSION_COOKIE_AGE", "two hours", "SESSION_COOKIE_AGE must be a whole number"),
-        ("CACHE_URL", "memcached://x", "CACHE_URL must be a redis:// URL"),
     ],
-    ids=["bool", "int", "cache-url"],
+    ids=["bool", "int"],
 )
 def test_it_refuses_a_value_it_cannot_understand(name, value, message):
     result = run(["manage.py", "check"], **{**PRODUCTION, name: value})
@@ -122,9 +120,6 @@ def test_production_settings_are_read_from_the_environment():
     )
     assert database["CONN_HEALTH_CHECKS"] is True
     assert database["OPTIONS"]["connect_timeout"] == 3
-    cache = values["CACHES"]["default"]
-    assert cache["BACKEND"] == "calfsite.cache.ForgivingRedisCache"
-    assert cache["LOCATION"] == "redis://cache.example.org:6379/0"
     assert values["EMERGENCY_NUMBER"] == "999"
     assert values["URGENT_CARE_SERVICE"] == "NHS 111"
     assert values["ADMIN_URL"] == "admin/"
