@@ -226,16 +226,22 @@ def result_summary(html: str) -> dict:
     return {"urgency": urgency.group(1) if urgency else None, "causes": causes}
 
 
-def django_client_driver(client) -> tuple[Callable, Callable]:
-    """get/post for ``walk`` through a Django test client (redirects followed)."""
+def django_client_driver(client, *, htmx: bool = False) -> tuple[Callable, Callable]:
+    """
+    get/post for ``walk`` through a Django test client (redirects followed). With ``htmx``,
+    every request carries the HX-Request header, as a browser with JavaScript sends it, and a
+    page's path is the address the response pushes (HX-Push-Url), as htmx shows it.
+    """
+    headers = {"HX-Request": "true"} if htmx else {}
 
     def page(response) -> Page:
-        return Page(response.status_code, response.request["PATH_INFO"], response.content.decode())
+        path = response.headers.get("HX-Push-Url") or response.request["PATH_INFO"]
+        return Page(response.status_code, path, response.content.decode())
 
     def get(path: str) -> Page:
-        return page(client.get(path, follow=True))
+        return page(client.get(path, follow=True, headers=headers))
 
     def post(path: str, data: dict[str, list[str]]) -> Page:
-        return page(client.post(path, data, follow=True))
+        return page(client.post(path, data, follow=True, headers=headers))
 
     return get, post

@@ -244,3 +244,12 @@ def test_the_first_page_with_its_css_and_js_is_at_most_60_kb_compressed(client, 
         data = (Path(settings.BASE_DIR) / "static" / asset.decode()).read_bytes()
         total += len(gzip.compress(data))
     assert total <= 60 * 1024, total
+
+
+def test_templates_are_loaded_once_by_the_cached_loader():
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    (loader,) = engines["django"].engine.template_loaders
+    assert isinstance(loader, Loader)
+    assert loader.get_template("triage/step.html") is loader.get_template("triage/step.html")

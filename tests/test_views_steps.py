@@ -4,9 +4,11 @@ import re
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from tests.answer_sets import CASES, complete_answers, form_data, session_answers, set_answers
+from tests.journeys import PERSONAS, django_client_driver, result_summary, walk
 from triage import questionnaire
 from triage.questionnaire import Journey
 
@@ -97,6 +99,32 @@ def test_a_valid_htmx_post_answers_with_the_next_page_region_and_its_address(cli
 
 def csrf_of(response) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+class CountingClient(Client):
+    """A test client that counts the requests it sends, redirects followed included."""
+
+    sent = 0
+
+    def request(self, **request):
+        self.sent += 1
+        return super().request(**request)
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+def test_a_journey_with_htmx_gives_the_same_result_with_no_redirect_after_an_answer(
+    content, persona
+):
+    plain, htmx = CountingClient(), CountingClient()
+    by_plain = walk(*django_client_driver(plain), PERSONAS[persona])
+    by_htmx = walk(*django_client_driver(htmx, htmx=True), PERSONAS[persona])
+    assert by_htmx.visited == by_plain.visited
+    assert by_htmx.answers == by_plain.answers
+    assert result_summary(by_htmx.result.html) == result_summary(by_plain.result.html)
+    assert "<html" not in by_htmx.result.html  # the results page's region only
+    answers_posted = sum(1 for path in by_plain.visited[1:-1] if path != "/check/answers/")
+    # Without JavaScript every answer costs a redirect to the next page; with htmx, none.
+    assert plain.sent - htmx.sent == answers_posted
 
 
 def test_an_htmx_emergency_answer_pushes_the_result_where_a_plain_one_redirects(client, content):
