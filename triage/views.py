@@ -10,8 +10,8 @@ its address in HX-Push-Url, so the address bar always shows the real page.
 Answers live only in the session (a signed cookie): ``request.session["answers"]``.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -69,13 +69,13 @@ def _render(request: HttpRequest, template_name: str, context: dict) -> HttpResp
     return render(request, name, {**context, "partial": partial})
 
 
-# Where a journey goes: a page's address, and how the page is shown to a journey that is there.
+# Where a journey goes: a page's address, and the page as it is shown to a journey that is there.
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(Protocol):
     url: str
-    show: Callable[[HttpRequest, Journey], HttpResponse]
+
+    def show(self, request: HttpRequest, journey: Journey) -> HttpResponse: ...
 
 
 def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
@@ -83,29 +83,49 @@ def _step_url(topic: TopicInfo, *, changing: bool = False) -> str:
     return f"{url}?change=1" if changing else url
 
 
-def _to_step(topic: TopicInfo, *, changing: bool = False) -> Destination:
-    return Destination(
-        _step_url(topic, changing=changing),
-        lambda request, journey: _show_step(request, journey, topic, changing=changing),
-    )
+@dataclass(frozen=True)
+class StepPage:
+    topic: TopicInfo
+    changing: bool = False
+
+    @property
+    def url(self) -> str:
+        return _step_url(self.topic, changing=self.changing)
+
+    def show(self, request: HttpRequest, journey: Journey) -> HttpResponse:
+        return _show_step(request, journey, self.topic, changing=self.changing)
 
 
-def _to_check_answers() -> Destination:
-    return Destination(reverse("triage:check_answers"), _show_check_answers)
+class CheckAnswersPage:
+    @property
+    def url(self) -> str:
+        return reverse("triage:check_answers")
+
+    def show(self, request: HttpRequest, journey: Journey) -> HttpResponse:
+        return _show_check_answers(request, journey)
 
 
-def _to_result() -> Destination:
-    return Destination(reverse("triage:result"), _show_result)
+class ResultPage:
+    @property
+    def url(self) -> str:
+        return reverse("triage:result")
+
+    def show(self, request: HttpRequest, journey: Journey) -> HttpResponse:
+        return _show_result(request, journey)
+
+
+CHECK_ANSWERS = CheckAnswersPage()
+RESULT = ResultPage()
 
 
 def _resume(journey: Journey) -> Destination:
     """Where someone goes when they open a page whose answers they have not given yet."""
     if journey.is_emergency:
-        return _to_result()
+        return RESULT
     first = journey.first_unanswered_step()
     if first is None:
-        return _to_check_answers()
-    return _to_step(first)
+        return CHECK_ANSWERS
+    return StepPage(first)
 
 
 def _go_on(request: HttpRequest, journey: Journey, destination: Destination) -> HttpResponse:
@@ -149,26 +169,26 @@ def _misplaced(journey: Journey, topic: TopicInfo) -> Destination | None:
     if not questionnaire.applicable_questions(topic, journey.answers):
         # This step does not apply to these answers: go on as if it had been answered.
         following = journey.next_step(topic)
-        return _resume(journey) if following is None else _to_step(following)
+        return _resume(journey) if following is None else StepPage(following)
     if not questionnaire.is_answered(topic, journey.answers) and journey.is_emergency:
         # The questionnaire has already ended: nobody in an emergency is asked more.
-        return _to_result()
+        return RESULT
     return None
 
 
 def _after_answer(journey: Journey, topic: TopicInfo, *, changing: bool) -> Destination:
     """Where a valid answer on ``topic`` leads."""
     if journey.is_emergency:
-        return _to_result()
+        return RESULT
     pending = journey.first_unanswered_step()
     if changing:
         # Follow-up questions that now apply are asked, then back to check your answers.
-        return _to_check_answers() if pending is None else _to_step(pending, changing=True)
+        return CHECK_ANSWERS if pending is None else StepPage(pending, changing=True)
     if pending is not None and not questionnaire.is_answered(topic, journey.answers):
         # An answer on this page brought a follow-up question on the same page.
-        return _to_step(topic)
+        return StepPage(topic)
     following = journey.next_step(topic)
-    return _to_check_answers() if following is None else _to_step(following)
+    return CHECK_ANSWERS if following is None else StepPage(following)
 
 
 @never_cache
