@@ -10,6 +10,7 @@ its address in HX-Push-Url, so the address bar always shows the real page.
 Answers live only in the session (a signed cookie): ``request.session["answers"]``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -73,7 +74,8 @@ def _render(request: HttpRequest, template_name: str, context: dict) -> HttpResp
 
 
 class Destination(Protocol):
-    url: str
+    @property
+    def url(self) -> str: ...
 
     def show(self, request: HttpRequest, journey: Journey) -> HttpResponse: ...
 
@@ -96,26 +98,16 @@ class StepPage:
         return _show_step(request, journey, self.topic, changing=self.changing)
 
 
-class CheckAnswersPage:
+@dataclass(frozen=True)
+class NamedPage:
+    """A page with an address of its own: check your answers, or the results."""
+
+    view_name: str
+    show: Callable[[HttpRequest, Journey], HttpResponse]
+
     @property
     def url(self) -> str:
-        return reverse("triage:check_answers")
-
-    def show(self, request: HttpRequest, journey: Journey) -> HttpResponse:
-        return _show_check_answers(request, journey)
-
-
-class ResultPage:
-    @property
-    def url(self) -> str:
-        return reverse("triage:result")
-
-    def show(self, request: HttpRequest, journey: Journey) -> HttpResponse:
-        return _show_result(request, journey)
-
-
-CHECK_ANSWERS = CheckAnswersPage()
-RESULT = ResultPage()
+        return reverse(self.view_name)
 
 
 def _resume(journey: Journey) -> Destination:
@@ -404,3 +396,7 @@ def start_again(request: HttpRequest) -> HttpResponse:
             return push_url(_show_start(request), reverse("triage:start"))
         return redirect("triage:start")
     return _render(request, "triage/start_again.html", {"page_title": _("Start again")})
+
+
+CHECK_ANSWERS = NamedPage("triage:check_answers", _show_check_answers)
+RESULT = NamedPage("triage:result", _show_result)
