@@ -39,7 +39,8 @@ def ensure_question(slug: str, kind: str = "boolean") -> Question:
 def isolated_content():
     """
     Replace the shipped red flags, causes and cases (inside the test's transaction) with a small
-    world whose results are known: one emergency red flag, one cause with two rules, two cases.
+    world whose results are known: an emergency and an urgent red flag, one cause with two rules,
+    two cases. As in the shipped content, the urgency comes from the red flags alone.
     """
     RedFlag.objects.all().delete()
     Cause.objects.all().delete()
@@ -57,6 +58,17 @@ def isolated_content():
         guidance_row="§1.1 row 1",
     )
     flag.sources.add(source)
+    urgent_flag = RedFlag.objects.create(
+        slug="test-swollen-warm",
+        title="Swollen, warm calf",
+        urgency="urgent",
+        criteria={"all": [{"fact": "swelling", "is": True}, {"fact": "warmth", "is": True}]},
+        action="Get help today.",
+        why_it_matters="It may be a clot.",
+        guidance_row="§1.2 row 1",
+        order=1,
+    )
+    urgent_flag.sources.add(source)
     cause = Cause.objects.create(
         slug="test-clot",
         title="A clot in a leg vein",
@@ -99,7 +111,13 @@ def isolated_content():
         expected_urgency="urgent",
         expected_top_causes=["test-clot"],
     )
-    return {"flag": flag, "cause": cause, "source": source, "cases": [breathless, swollen]}
+    return {
+        "flag": flag,
+        "urgent_flag": urgent_flag,
+        "cause": cause,
+        "source": source,
+        "cases": [breathless, swollen],
+    }
 
 
 def form_data(response) -> dict:

@@ -60,7 +60,7 @@ def form_data(content, slug: str, answers: dict) -> dict:
             continue
         value = answers[question.fact]
         if question.kind == "boolean":
-            data[question.fact] = {True: "yes", False: "no", None: "not_sure"}[value]
+            data[question.fact] = {True: "yes", False: "no", "not_sure": "not_sure"}[value]
         else:
             data[question.fact] = str(value)
     return data

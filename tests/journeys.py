@@ -140,8 +140,8 @@ def fill(form: Form, persona: dict) -> tuple[dict[str, list[str]], dict]:
             data[item.name] = [value]
             if value in (YES, NO):
                 answers[item.name] = value == YES
-            elif value != NOT_SURE:
-                answers[item.name] = value
+            else:
+                answers[item.name] = value  # a choice, or "not_sure" as it is stored
         elif item.kind in ("number", "text"):
             number = persona.get(item.name, item.minimum if item.minimum is not None else 1)
             data[item.name] = [str(number)]

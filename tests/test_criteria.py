@@ -5,7 +5,7 @@ import pytest
 from triage.criteria import CriteriaError, FactSpec, facts_in, parse
 
 FACTS = {
-    "swelling": FactSpec("swelling", "boolean"),
+    "swelling": FactSpec("swelling", "boolean", not_sure=True),
     "warmth": FactSpec("warmth", "boolean"),
     "fever": FactSpec("fever", "boolean"),
     "side": FactSpec("side", "choice", ("one_leg", "both_legs")),
@@ -106,7 +106,7 @@ def test_it_evaluates_with_unknown_answers_never_counting_as_no(criteria, answer
     [
         ({"fact": "pain", "is": True}, "unknown fact 'pain'"),
         ({"fact": "side", "is": "left"}, 'one of "one_leg", "both_legs"'),
-        ({"fact": "swelling", "is": "yes"}, "true or false"),
+        ({"fact": "swelling", "is": "yes"}, 'true, false or "not_sure"'),
         ({"fact": "age", "is": 200}, "from 16 to 110"),
         ({"fact": "age", "gte": "sixty"}, "needs a whole number"),
         ({"fact": "swelling", "gte": 1}, "only applies to whole-number facts"),
@@ -119,7 +119,9 @@ def test_it_evaluates_with_unknown_answers_never_counting_as_no(criteria, answer
         ({"fact": "side", "in": []}, "non-empty list"),
         ({"fact": "side", "like": "one"}, "unknown operator"),
         ([], "expected an object"),
-        ({"maybe": 1}, "expected 'fact', 'all', 'any' or 'at_least'"),
+        ({"maybe": 1}, "expected 'fact', 'all', 'any', 'at_least' or 'unless'"),
+        ({"unless": {"fact": "fever", "is": True}, "fact": "age"}, "unknown operator"),
+        ({"fact": "fever", "is": "not_sure"}, "true or false"),
     ],
     ids=[
         "unknown-fact",
@@ -138,6 +140,8 @@ def test_it_evaluates_with_unknown_answers_never_counting_as_no(criteria, answer
         "unknown-operator",
         "not-an-object",
         "unknown-shape",
+        "unless-beside-a-fact",
+        "not-sure-on-a-fact-without-it",
     ],
 )
 def test_it_rejects_bad_criteria_with_a_clear_message(criteria, message):
@@ -174,3 +178,64 @@ def test_a_fact_accepts_only_its_allowed_values(spec, value, ok):
     else:
         with pytest.raises(ValueError, match=spec.name):
             spec.check(value)
+
+
+SWELLING = {"fact": "swelling", "is": True}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "answers", "expected"),
+    [
+        (SWELLING, {"swelling": "not_sure"}, (None, ())),
+        ({"fact": "swelling", "is": False}, {"swelling": "not_sure"}, (None, ())),
+        (
+            {"fact": "swelling", "in": [True, "not_sure"]},
+            {"swelling": "not_sure"},
+            (True, ("swelling",)),
+        ),
+        ({"fact": "swelling", "in": [True, "not_sure"]}, {"swelling": False}, (False, ())),
+        ({"fact": "swelling", "in": [True, "not_sure"]}, {}, (None, ())),
+        ({"fact": "swelling", "is": "not_sure"}, {"swelling": True}, (False, ())),
+        ({"unless": SWELLING}, {"swelling": True}, (False, ())),
+        ({"unless": SWELLING}, {"swelling": False}, (True, ())),
+        ({"unless": SWELLING}, {}, (True, ())),
+        ({"unless": SWELLING}, {"swelling": "not_sure"}, (True, ())),
+        (
+            {"all": [{"fact": "fever", "is": True}, {"unless": SWELLING}]},
+            {"fever": True, "swelling": "not_sure"},
+            (True, ("fever",)),
+        ),
+        ({"any": [{"unless": SWELLING}, {"fact": "fever", "is": True}]}, {}, (True, ())),
+    ],
+    ids=[
+        "not-sure-is-unknown-to-yes",
+        "not-sure-is-unknown-to-no",
+        "a-follow-up-may-name-not-sure",
+        "a-follow-up-after-no-is-skipped",
+        "a-follow-up-waits-for-an-answer",
+        "naming-not-sure-matches-only-not-sure",
+        "unless-excludes-when-definitely-true",
+        "unless-holds-when-false",
+        "unless-holds-when-unknown",
+        "not-sure-never-excludes",
+        "an-exclusion-inside-all",
+        "an-exclusion-that-holds-makes-any-hold",
+    ],
+)
+def test_not_sure_is_unknown_and_never_excludes(criteria, answers, expected):
+    assert parse(criteria, FACTS)(answers) == expected
+
+
+def test_facts_in_sees_inside_unless():
+    assert facts_in({"all": [{"unless": SWELLING}, {"fact": "age", "gte": 60}]}) == {
+        "swelling",
+        "age",
+    }
+
+
+def test_not_sure_is_an_answer_only_where_the_question_offers_it():
+    FACTS["swelling"].check("not_sure")
+    with pytest.raises(ValueError, match='expected true, false or "not_sure"'):
+        FACTS["swelling"].check("maybe")
+    with pytest.raises(ValueError, match="expected true or false"):
+        FACTS["fever"].check("not_sure")

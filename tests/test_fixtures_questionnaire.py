@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from triage import criteria
+from triage.criteria import NOT_SURE
 from triage.models import Cause, Choice, Question, RedFlag, Source, Topic
 from triage.selectors import fact_specs
 from triage.services import CONTENT_FIXTURES, FIXTURES_DIR
@@ -170,15 +171,24 @@ def test_skip_conditions_parse_and_refer_only_to_questions_asked_before():
 
 
 def _planned_conditions():
-    """(fact, condition fact, value) for each "asked only when X is Y" in the content plan."""
+    """
+    (fact, [(condition fact, [values])]) for each "asked only when X is Y [or Z][, or W is V]"
+    in the content plan: the question is asked when any of the conditions holds.
+    """
+    words = {"yes": True, "no": False}
     found = []
     for *_, facts in CONTENT_PLAN:
         for fact, note in facts:
-            if note:
-                match = re.fullmatch(r"asked only when (\w+) is (\w+)", note)
+            if not note:
+                continue
+            assert note.startswith("asked only when "), f"cannot read the condition {note!r}"
+            conditions = []
+            for part in note.removeprefix("asked only when ").split(", or "):
+                match = re.fullmatch(r"(\w+) is (\w+(?: or \w+)*)", part)
                 assert match, f"cannot read the condition {note!r}"
-                on, value = match.groups()
-                found.append((fact, on, {"yes": True, "no": False}.get(value, value)))
+                on, values = match.groups()
+                conditions.append((on, [words.get(v, v) for v in values.split(" or ")]))
+            found.append((fact, conditions))
     return found
 
 
@@ -187,16 +197,64 @@ def test_questions_are_skipped_exactly_as_the_content_plan_says(content):
     planned = _planned_conditions()
     assert planned
     conditional = {slug for slug, q in content.questions.items() if q.ask_when is not None}
-    assert conditional == {fact for fact, _, _ in planned}
-    for fact, on, value in planned:
+    assert conditional == {fact for fact, _ in planned}
+    for fact, conditions in planned:
         question = content.questions[fact]
-        spec = content.ruleset.facts[on]
-        others = [True, False] if spec.kind == "boolean" else list(spec.choices)
-        assert question.applies({on: value}), f"{fact} should be asked when {on} is {value}"
-        for other in others:
-            if other != value:
-                assert not question.applies({on: other}), f"{fact} asked when {on} is {other}"
-        assert not question.applies({}), f"{fact} should wait for an answer about {on}"
+        for on, values in conditions:
+            spec = content.ruleset.facts[on]
+            others = [True, False] if spec.kind == "boolean" else list(spec.choices)
+            if spec.not_sure:
+                others.append(NOT_SURE)
+            for value in values:
+                assert question.applies({on: value}), f"{fact} should be asked when {on} is {value}"
+            for other in others:
+                if other not in values:
+                    assert not question.applies({on: other}), f"{fact} asked when {on} is {other}"
+        assert not question.applies({}), f"{fact} should wait for an answer"
+
+
+@pytest.mark.django_db
+def test_every_question_offering_not_sure_names_its_sign_in_plain_words():
+    for question in Question.objects.all():
+        if question.allow_not_sure:
+            assert question.unsure_words.strip(), question.slug
+            assert "_" not in question.unsure_words, question.slug
+            assert question.unsure_words[0].islower(), f"{question.slug}: it follows 'whether'"
+        else:
+            assert not question.unsure_words, question.slug
+
+
+@pytest.mark.django_db
+def test_not_sure_is_offered_where_a_lay_person_may_not_know():
+    # red-flags.md §1.6: swelling, one calf bigger, warmth, tense calf, urine colour and amount,
+    # medicine names, cancer treatment or immunity, blood thinner, same pattern, improving.
+    offering = set(Question.objects.filter(allow_not_sure=True).values_list("slug", flat=True))
+    assert offering >= {
+        "swelling",
+        "one_calf_bigger",
+        "warmth",
+        "tense_hard_calf",
+        "dark_urine",
+        "little_or_no_urine",
+        "statin",
+        "statin_started_recently",
+        "statin_interacting_medicine",
+        "diuretic",
+        "tendon_risk_medicine",
+        "cancer_treatment_or_low_immunity",
+        "blood_thinner",
+        "same_pattern_before",
+        "improving",
+    }
+    assert not offering & {"age", "sex", "side"}
+
+
+@pytest.mark.django_db
+def test_the_fever_question_names_the_lower_threshold_for_people_on_cancer_treatment():
+    hint = Question.objects.get(slug="fever").hint
+    assert "38C" in hint
+    assert "37.5C" in hint
+    assert "chemotherapy" in hint
 
 
 @pytest.mark.django_db

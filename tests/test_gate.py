@@ -68,9 +68,9 @@ def test_deleting_a_red_flag_a_case_relies_on_is_refused(reviewer, world):
     assert any("expected Emergency, would get Self care" in m for m in shown)
 
 
-def test_lowering_a_causes_urgency_is_refused(reviewer, world):
-    cause = world["cause"]
-    url = admin_url(Cause, "change", cause.pk)
+def test_lowering_an_urgent_red_flag_is_refused(reviewer, world):
+    flag = world["urgent_flag"]
+    url = admin_url(RedFlag, "change", flag.pk)
     data = form_data(reviewer.get(url))
     data["urgency"] = "soon"
 
@@ -78,35 +78,52 @@ def test_lowering_a_causes_urgency_is_refused(reviewer, world):
 
     assert response.status_code == 200
     assert any("Swollen warm calf" in e and "would get Soon" in e for e in errors_of(response))
-    cause.refresh_from_db()
-    assert cause.urgency == "urgent"
+    flag.refresh_from_db()
+    assert flag.urgency == "urgent"
 
 
-def test_deleting_an_inline_rule_that_a_case_needs_is_refused(reviewer, world):
+def test_a_causes_own_level_never_sets_the_urgency(reviewer, world):
+    # red-flags.md §1.5: a cause's evidence includes risk factors and medicines, so the level of
+    # a result comes from the red flags; a cause's level is shown with it and nothing more.
     cause = world["cause"]
     url = admin_url(Cause, "change", cause.pk)
     data = form_data(reviewer.get(url))
-    rule_ids = {data[f"rules-{i}-id"]: i for i in range(2)}
-    swelling = EvidenceRule.objects.get(slug="test-clot-swelling")
-    data[f"rules-{rule_ids[str(swelling.pk)]}-DELETE"] = "on"
+    data["urgency"] = "self_care"
 
-    response = reviewer.post(url, data)
+    response = reviewer.post(url, data, follow=True)
 
-    assert response.status_code == 200
-    assert any("Swollen warm calf" in e for e in errors_of(response))
-    assert EvidenceRule.objects.filter(pk=swelling.pk).exists()
+    cause.refresh_from_db()
+    assert cause.urgency == "self_care"
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_deleting_an_inline_rule_that_changes_a_cases_causes_is_saved_with_a_warning(
+    reviewer, world
+):
+    cause = world["cause"]
+    url = admin_url(Cause, "change", cause.pk)
+    data = form_data(reviewer.get(url))
+    for i in range(2):
+        data[f"rules-{i}-DELETE"] = "on"
+
+    response = reviewer.post(url, data, follow=True)
+
+    assert not EvidenceRule.objects.filter(cause=cause).exists()
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert "Swollen warm calf" in warnings[0]
 
 
 def test_a_change_that_raises_urgency_is_saved_with_a_warning_listing_the_cases(reviewer, world):
-    cause = world["cause"]
-    url = admin_url(Cause, "change", cause.pk)
+    flag = world["urgent_flag"]
+    url = admin_url(RedFlag, "change", flag.pk)
     data = form_data(reviewer.get(url))
     data["urgency"] = "emergency"
 
     response = reviewer.post(url, data, follow=True)
 
-    cause.refresh_from_db()
-    assert cause.urgency == "emergency"
+    flag.refresh_from_db()
+    assert flag.urgency == "emergency"
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert len(warnings) == 1
     assert "Swollen warm calf" in warnings[0]

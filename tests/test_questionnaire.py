@@ -38,9 +38,10 @@ def test_statin_follow_up_is_asked_only_with_a_statin(content):
     medicines = questionnaire.get_step(content, "medicines")
     facts = [
         [q.fact for q in questionnaire.applicable_questions(medicines, answers)]
-        for answers in ({}, {"statin": False}, {"statin": None}, {"statin": True})
+        for answers in ({}, {"statin": False}, {"statin": "not_sure"}, {"statin": True})
     ]
     assert ["statin_started_recently" in f for f in facts] == [False, False, False, True]
+    assert ["statin_interacting_medicine" in f for f in facts] == [False, False, False, True]
 
 
 def test_prune_drops_a_follow_up_that_no_longer_applies(content):
@@ -53,12 +54,19 @@ def test_prune_drops_unknown_facts_and_values_not_allowed(content):
     assert questionnaire.prune(content, answers) == {"side": "one_leg"}
 
 
-def test_not_sure_counts_as_answered_but_the_rules_never_see_it(content):
-    answers = {"swelling": None, "warmth": True}
-    assert Journey.of(content, answers).evaluation_input == {"warmth": True}
+def test_not_sure_counts_as_answered_and_reaches_the_rules_as_not_sure(content):
+    answers = {"swelling": "not_sure", "warmth": True}
+    assert Journey.of(content, answers).evaluation_input == answers
     leg = questionnaire.get_step(content, "the-leg")
-    full = {q.fact: None for q in leg.questions}
+    full = {q.fact: "not_sure" for q in leg.questions if q.allow_not_sure}
+    full |= {q.fact: False for q in leg.questions if not q.allow_not_sure}
     assert questionnaire.is_answered(leg, full)
+
+
+def test_a_not_sure_kept_as_none_by_an_older_version_is_read_as_not_sure(content):
+    assert questionnaire.prune(content, {"swelling": None}) == {"swelling": "not_sure"}
+    # A question that does not offer "Not sure" drops it, so it is asked again.
+    assert questionnaire.prune(content, {"age": None}) == {}
 
 
 def test_next_and_previous_step_skip_nothing_for_a_full_set(content):
@@ -95,7 +103,7 @@ def test_the_checklist_summary_says_none_of_these(content):
 def test_display_answer_uses_the_words_the_person_chose(content):
     side = content.questions["side"]
     assert questionnaire.display_answer(side, "one_leg") == side.label_for("one_leg")
-    assert questionnaire.display_answer(content.questions["swelling"], None) == "Not sure"
+    assert questionnaire.display_answer(content.questions["swelling"], "not_sure") == "Not sure"
     assert questionnaire.display_answer(content.questions["age"], 40).startswith("40")
 
 
@@ -110,7 +118,7 @@ def test_a_journey_works_each_answer_out_once(content):
 
 def test_a_step_knows_whether_all_its_questions_always_apply(content):
     steps = {topic.slug: topic for topic in content.topics}
-    assert steps["the-pain"].unconditional
+    assert steps["the-leg"].unconditional
     assert not steps["about-you"].unconditional  # pregnancy: only asked of women
     for topic in content.topics:
         assert topic.unconditional == all(q.ask_when is None for q in topic.questions)

@@ -185,7 +185,7 @@ def test_male_is_never_asked_about_pregnancy(client, content):
     assert "brought one more question" not in page
 
 
-def test_not_sure_is_stored_as_unknown(client, content):
+def test_not_sure_is_stored_as_not_sure(client, content):
     answers, _ = answers_up_to(content, "the-leg")
     set_answers(client, answers)
     data = form_data(content, "the-leg", complete_answers(content, CASES["self_care"]))
@@ -193,7 +193,7 @@ def test_not_sure_is_stored_as_unknown(client, content):
     response = client.post(url("the-leg"), data)
     assert response.status_code == 302
     stored = session_answers(client)
-    assert "swelling" in stored and stored["swelling"] is None
+    assert stored["swelling"] == "not_sure"
 
 
 def test_going_back_shows_earlier_answers_pre_filled(client, content):
@@ -334,7 +334,9 @@ def test_changing_statin_to_yes_asks_its_follow_up_then_returns(client, content)
     assert response["Location"] == url("medicines", change=True)
     html = client.get(response["Location"]).content.decode()
     assert 'name="statin_started_recently"' in html
+    assert 'name="statin_interacting_medicine"' in html
     data["statin_started_recently"] = "no"
+    data["statin_interacting_medicine"] = "no"
     response = client.post(url("medicines", change=True), data)
     assert response["Location"] == reverse("triage:check_answers")
 

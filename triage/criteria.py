@@ -10,10 +10,16 @@ A criterion is one of:
     {"all": [criterion, ...]}                   every one holds
     {"any": [criterion, ...]}                   at least one holds
     {"at_least": 2, "of": [criterion, ...]}     at least N hold
+    {"unless": criterion}                       an exclusion: holds unless the criterion is
+                                                definitely true
 
 A fact that was not answered is *unknown*, never "no": criteria use three-valued logic, and a
-criterion only fires when it is definitely true. ``parse`` checks a criterion against the facts
-and compiles it into a fast pure function; ``CriteriaError`` says, in plain words, what is wrong.
+criterion only fires when it is definitely true. A "Not sure" answer (the value ``"not_sure"``)
+is unknown too, except to a criterion that names ``"not_sure"`` itself (``{"fact": "swelling",
+"in": [true, "not_sure"]}``, for asking a follow-up question). ``unless`` is how a criterion
+says "not when ...": an unknown or "Not sure" answer never excludes, so doubt never lowers a
+level. ``parse`` checks a criterion against the facts and compiles it into a fast pure
+function; ``CriteriaError`` says, in plain words, what is wrong.
 """
 
 from collections.abc import Callable, Mapping
@@ -23,6 +29,9 @@ from dataclasses import dataclass
 Test = Callable[[Mapping[str, object]], tuple[bool | None, tuple[str, ...]]]
 
 NO_FACTS: tuple[str, ...] = ()
+
+# The stored answer of a question answered "Not sure": asked, and the person did not know.
+NOT_SURE = "not_sure"
 
 
 class CriteriaError(ValueError):
@@ -38,10 +47,12 @@ class FactSpec:
     choices: tuple[str, ...] = ()
     min_value: int | None = None
     max_value: int | None = None
+    # The question offers "Not sure": "not_sure" is an allowed answer too.
+    not_sure: bool = False
 
     def allowed(self) -> str:
         if self.kind == "boolean":
-            return "true or false"
+            return 'true, false or "not_sure"' if self.not_sure else "true or false"
         if self.kind == "choice":
             return "one of " + ", ".join(f'"{c}"' for c in self.choices)
         low = "" if self.min_value is None else str(self.min_value)
@@ -56,6 +67,8 @@ class FactSpec:
 
     def check(self, value: object) -> None:
         """Raise ValueError naming what is allowed if ``value`` is not a valid answer."""
+        if value == NOT_SURE and self.not_sure:
+            return
         if self.kind == "boolean":
             ok = isinstance(value, bool)
         elif self.kind == "choice":
@@ -78,6 +91,8 @@ def facts_in(data: object) -> set[str]:
         for key in ("all", "any", "of"):
             for item in data.get(key) or ():
                 names |= facts_in(item)
+        if "unless" in data:
+            names |= facts_in(data["unless"])
         return names
     return set()
 
@@ -104,7 +119,11 @@ def parse(data: object, facts: Mapping[str, FactSpec], *, where: str = "criteria
                 f"{where}: 'at_least' must be a whole number from 1 to {len(items)}"
             )
         return _at_least(n, items)
-    raise CriteriaError(f"{where}: expected 'fact', 'all', 'any' or 'at_least'")
+    if "unless" in data:
+        if set(data) != {"unless"}:
+            raise CriteriaError(f"{where}: 'unless' cannot be mixed with other keys")
+        return _unless(parse(data["unless"], facts, where=f"{where}.unless"))
+    raise CriteriaError(f"{where}: expected 'fact', 'all', 'any', 'at_least' or 'unless'")
 
 
 def _parse_items(items: object, facts: Mapping[str, FactSpec], where: str) -> list[Test]:
@@ -150,10 +169,11 @@ def _check_value(spec: FactSpec, value: object, where: str) -> None:
 
 def _equals(name: str, expected: object) -> Test:
     fired = (name,)
+    names_not_sure = expected == NOT_SURE
 
     def test(answers):
         value = answers.get(name)
-        if value is None:
+        if value is None or (value == NOT_SURE and not names_not_sure):
             return None, NO_FACTS
         return (True, fired) if value == expected else (False, NO_FACTS)
 
@@ -162,10 +182,11 @@ def _equals(name: str, expected: object) -> Test:
 
 def _one_of(name: str, expected: frozenset) -> Test:
     fired = (name,)
+    names_not_sure = NOT_SURE in expected
 
     def test(answers):
         value = answers.get(name)
-        if value is None:
+        if value is None or (value == NOT_SURE and not names_not_sure):
             return None, NO_FACTS
         return (True, fired) if value in expected else (False, NO_FACTS)
 
@@ -177,7 +198,7 @@ def _compare(name: str, limit: int, at_least: bool) -> Test:
 
     def test(answers):
         value = answers.get(name)
-        if value is None:
+        if value is None or value == NOT_SURE:
             return None, NO_FACTS
         ok = value >= limit if at_least else value <= limit
         return (True, fired) if ok else (False, NO_FACTS)
@@ -208,15 +229,16 @@ def _any(items: list[Test]) -> Test:
     items = tuple(items)
 
     def test(answers):
-        unknown = False
+        unknown = held = False
         because: tuple[str, ...] = ()
         for item in items:
             result, facts = item(answers)
             if result:
+                held = True
                 because += facts
             elif result is None:
                 unknown = True
-        if because:
+        if held:
             return True, because
         return (None, NO_FACTS) if unknown else (False, NO_FACTS)
 
@@ -239,5 +261,13 @@ def _at_least(n: int, items: list[Test]) -> Test:
         if true >= n:
             return True, because
         return (None, NO_FACTS) if true + unknown >= n else (False, NO_FACTS)
+
+    return test
+
+
+def _unless(item: Test) -> Test:
+    def test(answers):
+        result, _ = item(answers)
+        return (False, NO_FACTS) if result else (True, NO_FACTS)
 
     return test

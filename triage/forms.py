@@ -17,11 +17,11 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext as _
 
+from triage.criteria import NOT_SURE
 from triage.selectors import QuestionInfo, TopicInfo
 
 YES = "yes"
 NO = "no"
-NOT_SURE = "not_sure"
 NONE_OF_THESE = "none"
 CHECKLIST_FIELD = "signs"
 
@@ -251,7 +251,7 @@ class StepForm(forms.Form):
 
 
 def _answer(question: QuestionInfo, value: object) -> object:
-    """A cleaned value as the answer stored: yes and no as true and false, "Not sure" as None."""
+    """A cleaned value as the answer stored: yes and no as true and false, "Not sure" as such."""
     if question.kind == "boolean":
-        return {YES: True, NO: False}.get(value)
+        return {YES: True, NO: False}.get(value, NOT_SURE)
     return value

@@ -48,6 +48,14 @@ class Source(Content):
     note = models.TextField(
         blank=True, help_text=_("How this source was read, or doubts about it.")
     )
+    to_confirm = models.BooleanField(
+        _("to confirm"),
+        default=False,
+        help_text=_(
+            "The guidance marks this source [CONFIRM]: its wording or address must be checked "
+            "against the live page by a reviewer before release."
+        ),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -90,7 +98,18 @@ class Question(Content):
     max_value = models.IntegerField(null=True, blank=True)
     unit = models.CharField(max_length=40, blank=True)
     allow_not_sure = models.BooleanField(
-        default=True, help_text=_("Offer 'Not sure' (an unknown answer) on yes-or-no questions.")
+        default=True,
+        help_text=_(
+            "Offer 'Not sure' on yes-or-no questions; the answer is stored as \"not_sure\"."
+        ),
+    )
+    unsure_words = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The sign in plain words, for 'You were not sure whether ..., so to be safe ...', "
+            "e.g. 'one calf is bigger than the other'. Needed when 'Not sure' is offered."
+        ),
     )
     ask_when = models.JSONField(
         null=True,
@@ -182,7 +201,10 @@ class Cause(Content):
     urgency = models.CharField(
         max_length=20,
         choices=Urgency,
-        help_text=_("The urgency this cause calls for on its own when it is more likely."),
+        help_text=_(
+            "The level of care this cause usually needs, shown with it. The urgency of a "
+            "result comes from the red flags, never from a cause on its own."
+        ),
     )
     sources = models.ManyToManyField(Source, related_name="causes")
     last_reviewed = models.DateField()

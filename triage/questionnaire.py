@@ -4,9 +4,10 @@ The step registry: which questions are asked on which page, in what order, and w
 Pure functions over a ContentSnapshot (``triage.selectors.get_content()``) and an answers dict
 ``{fact: value}`` as kept in the session; a ``Journey`` holds one set of answers for one request,
 so that a view asking several of these questions works each out once. A step is a Topic; it is
-skipped when none of its questions applies to the answers so far. "Not sure" is stored as
-``None``: it counts as answered, but is left out of what the rules service sees, exactly like a
-question never asked.
+skipped when none of its questions applies to the answers so far. "Not sure" is stored as the
+value ``"not_sure"`` (``triage.criteria.NOT_SURE``): it counts as answered and reaches the rules
+service, which reads it the safer way for a red flag (red-flags.md §1.6) and as unknown for
+everything else. A question never asked has no answer at all.
 
 Views, the check-answers page, the results page and tests all decide the next step here, and
 ``Journey.evaluation_input`` builds the rules-service input in one place, so the website and
@@ -22,6 +23,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from triage import rules
+from triage.criteria import NOT_SURE
 from triage.rules import Assessment, evaluate
 from triage.selectors import ContentSnapshot, QuestionInfo, TopicInfo
 
@@ -93,8 +95,8 @@ class Journey:
 
     @cached_property
     def evaluation_input(self) -> dict:
-        """What the rules service sees: the answers without the "Not sure" ones."""
-        return {fact: value for fact, value in self.answers.items() if value is not None}
+        """What the rules service sees: the answers, "Not sure" ones included."""
+        return dict(self.answers)
 
     @cached_property
     def assessment(self) -> Assessment:
@@ -172,7 +174,8 @@ def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str,
     changes, because one dropped answer can make another question stop applying.
     """
     facts = snapshot.ruleset.facts
-    current = dict(answers)
+    # A "Not sure" kept by an older version as None.
+    current = {fact: NOT_SURE if value is None else value for fact, value in answers.items()}
     while True:
         kept: dict[str, object] = {}
         for fact, value in current.items():
@@ -180,11 +183,10 @@ def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str,
             spec = facts.get(fact)
             if question is None or spec is None or not question.applies(current):
                 continue
-            if value is not None:
-                try:
-                    spec.check(value)
-                except ValueError:
-                    continue
+            try:
+                spec.check(value)
+            except ValueError:
+                continue
             kept[fact] = value
         if kept == current:
             return kept
@@ -207,7 +209,7 @@ class Words:
 def display_answer(question: QuestionInfo, value: object, words: Words | None = None) -> str:
     """An answer in the words the person chose. ``words``: "Yes", "No", "Not sure" translated."""
     words = words or Words.now()
-    if value is None:
+    if value is None or value == NOT_SURE:
         return words.not_sure
     if question.kind == "boolean":
         return words.yes if value else words.no
@@ -228,3 +230,35 @@ class AnswerRow:
 class AnsweredStep:
     topic: TopicInfo
     rows: tuple[AnswerRow, ...]
+
+
+def doubt_sentence(question: QuestionInfo | None, urgency: str, emergency_number: str) -> str:
+    """
+    "You were not sure whether [the sign], so to be safe [the action]." for a red flag fired
+    on one "Not sure" answer (red-flags.md §1.6).
+    """
+    sign = (question.unsure_words if question else "") or _("one of the signs we asked about")
+    if urgency == rules.EMERGENCY:
+        return _(
+            "You were not sure whether %(sign)s, so to be safe, call %(number)s or go to A&E now."
+        ) % {"sign": sign, "number": emergency_number}
+    return _("You were not sure whether %(sign)s, so to be safe, get medical help today.") % {
+        "sign": sign
+    }
+
+
+def unsure_signs_sentence(
+    snapshot: ContentSnapshot, flag: rules.UncertainFlag, emergency_number: str
+) -> str:
+    """The safety-net line for a flag that two or more "Not sure" answers left open (§1.6)."""
+    signs = _(" or whether ").join(
+        (snapshot.questions[f].unsure_words if f in snapshot.questions else "") or f
+        for f in flag.not_sure
+    )
+    if flag.urgency == rules.EMERGENCY:
+        return _(
+            "You were not sure whether %(signs)s: if so, call %(number)s or go to A&E now."
+        ) % {"signs": signs, "number": emergency_number}
+    return _("You were not sure whether %(signs)s: if so, get medical help today.") % {
+        "signs": signs
+    }

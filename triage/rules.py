@@ -6,16 +6,24 @@ database by ``triage.selectors``; tests and benchmarks build it from plain data.
 
 How the urgency is decided, in order (each outcome defined once):
 1. Every red flag whose criteria are definitely true fires; it sets at least its own urgency.
-2. Every cause whose evidence puts it in the "more likely" or "possible" band sets at least the
-   urgency it calls for on its own (a possible DVT is still a reason to be seen today).
-3. The urgency is the highest of these, and ``self_care`` when nothing fired.
+2. "Not sure" (red-flags.md §1.6): an emergency or urgent red flag that is not met, but would be
+   if one answer the person was not sure about were taken the safer way (yes, or no where the
+   flag needs a no), fires too, on that doubt. A flag that needs two or more such answers does
+   not fire on doubt alone; it is listed in ``uncertain`` and its warning goes in the safety net.
+3. The urgency is the highest level of the red flags that fired, and ``self_care`` when none did.
+   Causes are ranked, never used to set the level: a cause's evidence includes risk factors and
+   medicines, which on their own never raise the level (§1.5); every level that a matching
+   symptom calls for is a red flag of its own.
 When two levels are plausible the higher (safer) one wins, because the maximum is taken.
+"Not sure" never lowers a level: it is unknown to every criterion, so it never excludes a flag
+(exclusions are ``unless`` criteria) and never counts for or against a cause.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import product
 
-from triage.criteria import FactSpec, Test
+from triage.criteria import NOT_SURE, FactSpec, Test
 
 EMERGENCY = "emergency"
 URGENT = "urgent"
@@ -50,6 +58,8 @@ class RedFlagSpec:
     test: Test
     action: str = ""
     safety_net: str = ""
+    # The facts its criteria mention: the answers that "Not sure" can stand in for.
+    facts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +93,20 @@ class FiredRedFlag:
     urgency: str
     because: tuple[str, ...]
     action: str
+    # The one answer taken on doubt ("Not sure" read the safer way), or "" when every part of
+    # the flag was definitely met.
+    not_sure: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UncertainFlag:
+    """A flag that would fire if two or more "Not sure" answers were all taken the safer way."""
+
+    slug: str
+    title: str
+    urgency: str
+    not_sure: tuple[str, ...]
+    safety_net: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +144,7 @@ class Assessment:
     red_flags: tuple[FiredRedFlag, ...]
     causes: tuple[RankedCause, ...]
     safety_net: tuple[str, ...]
-    # Which causes raised the urgency (slugs), when no red flag did it alone.
-    urgency_from_causes: tuple[str, ...] = field(default=())
+    uncertain: tuple[UncertainFlag, ...] = ()
 
     @property
     def is_emergency(self) -> bool:
@@ -132,7 +155,12 @@ class Assessment:
         return {
             "urgency": self.urgency,
             "red_flags": [
-                {"slug": flag.slug, "urgency": flag.urgency, "because": list(flag.because)}
+                {
+                    "slug": flag.slug,
+                    "urgency": flag.urgency,
+                    "because": list(flag.because),
+                    **({"not_sure": flag.not_sure} if flag.not_sure else {}),
+                }
                 for flag in self.red_flags
             ],
             "causes": [
@@ -146,6 +174,20 @@ class Assessment:
                 for cause in self.causes
             ],
             "safety_net": list(self.safety_net),
+            **(
+                {
+                    "not_sure_signs": [
+                        {
+                            "slug": flag.slug,
+                            "urgency": flag.urgency,
+                            "not_sure": list(flag.not_sure),
+                        }
+                        for flag in self.uncertain
+                    ]
+                }
+                if self.uncertain
+                else {}
+            ),
         }
 
 
@@ -176,47 +218,75 @@ def validate_answers(answers: object, facts: Mapping[str, FactSpec]) -> dict:
     return dict(answers)
 
 
-def _ranked(cause: CauseSpec, answers: Mapping[str, object]) -> RankedCause | None:
-    """The cause's score, band and reasons for these answers; None when no rule supports it."""
-    supporting: list[Reason] = []
-    opposing: list[Reason] = []
-    score = 0
-    for rule in cause.rules:
-        result, because = rule.test(answers)
+# A flag that needs this many "Not sure" answers or more is not searched for a way to fire.
+MOST_UNSURE_PARTS = 6
+
+
+def unsure_facts(answers: Mapping[str, object]) -> tuple[str, ...]:
+    """The facts answered "Not sure" (the criteria read each of them as unknown)."""
+    return tuple(fact for fact, value in answers.items() if value == NOT_SURE)
+
+
+def _values(spec: FactSpec | None) -> tuple:
+    if spec is None or spec.kind == "boolean":
+        return (True, False)
+    return spec.choices
+
+
+def _fires_on_doubt(flag: RedFlagSpec, answers, fact: str, spec) -> tuple[str, ...] | None:
+    """The facts behind the flag if ``fact`` (answered "Not sure") is read the safer way."""
+    for value in _values(spec):
+        result, because = flag.test({**answers, fact: value})
         if result:
-            score += rule.weight
-            reason = Reason(rule.slug, rule.statement, rule.weight, because)
-            (supporting if rule.weight > 0 else opposing).append(reason)
-    if not supporting:
-        return None
-    return RankedCause(
-        cause.slug,
-        cause.title,
-        band_for(score),
-        score,
-        cause.urgency,
-        tuple(supporting),
-        tuple(opposing),
-    )
+            return because
+    return None
 
 
-def _raises_urgency(cause: RankedCause) -> bool:
-    """A cause in the "more likely" or "possible" band calls for the urgency it has."""
-    return cause.band != LESS_LIKELY
+@dataclass(frozen=True, slots=True)
+class _Doubt:
+    because: tuple[str, ...] | None = None  # the facts behind the flag, when it fires on doubt
+    taken: str = ""  # the one "Not sure" answer read the safer way
+    open_parts: tuple[str, ...] = ()  # or: the "Not sure" answers that together would fire it
+
+
+def _on_doubt(flag: RedFlagSpec, answers, not_sure, facts) -> _Doubt:
+    """
+    An emergency or urgent flag that is not met outright (its test gave None), read with the
+    "Not sure" answers it mentions (red-flags.md §1.6).
+    """
+    mentioned = [f for f in not_sure if not flag.facts or f in flag.facts]
+    for fact in mentioned:
+        because = _fires_on_doubt(flag, answers, fact, facts.get(fact))
+        if because is not None:
+            return _Doubt(because=because, taken=fact)
+    if 2 <= len(mentioned) <= MOST_UNSURE_PARTS:
+        for values in product(*(_values(facts.get(f)) for f in mentioned)):
+            result, because = flag.test({**answers, **dict(zip(mentioned, values, strict=True))})
+            if result:
+                return _Doubt(open_parts=tuple(f for f in mentioned if f in because))
+    return _Doubt()
+
+
+def _may_doubt(flag: RedFlagSpec) -> bool:
+    return URGENCY_RANK[flag.urgency] >= URGENCY_RANK[URGENT]
 
 
 def is_emergency(*, answers: Mapping[str, object], ruleset: RuleSet) -> bool:
     """
-    ``evaluate(answers=answers, ruleset=ruleset).is_emergency``, testing only what can make it
-    so: the emergency red flags and the emergency causes, each judged as ``evaluate`` does.
+    ``evaluate(answers=answers, ruleset=ruleset).is_emergency``, testing only the emergency red
+    flags (an emergency is only ever set by a red flag, possibly fired on doubt).
     """
-    if any(flag.urgency == EMERGENCY and flag.test(answers)[0] for flag in ruleset.red_flags):
-        return True
-    for cause in ruleset.causes:
-        if cause.urgency == EMERGENCY:
-            ranked = _ranked(cause, answers)
-            if ranked is not None and _raises_urgency(ranked):
-                return True
+    not_sure = unsure_facts(answers)
+    for flag in ruleset.red_flags:
+        if flag.urgency != EMERGENCY:
+            continue
+        result = flag.test(answers)[0]
+        if result or (
+            result is None
+            and not_sure
+            and _on_doubt(flag, answers, not_sure, ruleset.facts).because is not None
+        ):
+            return True
     return False
 
 
@@ -224,40 +294,80 @@ def evaluate(*, answers: Mapping[str, object], ruleset: RuleSet) -> Assessment:
     """Assess one set of answers. Missing facts are unknown; they never count as 'no'."""
     rank = URGENCY_RANK
     level = 0
+    not_sure = unsure_facts(answers)
 
     fired: list[FiredRedFlag] = []
+    uncertain: list[UncertainFlag] = []
     for flag in ruleset.red_flags:
         result, because = flag.test(answers)
+        taken = ""
+        if result is None and not_sure and _may_doubt(flag):
+            doubt = _on_doubt(flag, answers, not_sure, ruleset.facts)
+            if doubt.open_parts:
+                uncertain.append(
+                    UncertainFlag(
+                        flag.slug, flag.title, flag.urgency, doubt.open_parts, flag.safety_net
+                    )
+                )
+            if doubt.because is None:
+                continue
+            result, because, taken = True, doubt.because, doubt.taken
         if result:
             fired.append(
                 FiredRedFlag(
-                    flag.slug, flag.title, flag.urgency, tuple(_unique(because)), flag.action
+                    flag.slug,
+                    flag.title,
+                    flag.urgency,
+                    tuple(_unique(because)),
+                    flag.action,
+                    taken,
                 )
             )
             level = max(level, rank[flag.urgency])
 
     ranked: list[tuple[tuple, RankedCause]] = []
     for position, cause in enumerate(ruleset.causes):
-        result = _ranked(cause, answers)
-        if result is not None:
-            ranked.append(((-result.score, -rank[cause.urgency], position), result))
+        supporting: list[Reason] = []
+        opposing: list[Reason] = []
+        score = 0
+        for rule in cause.rules:
+            result, because = rule.test(answers)
+            if result:
+                score += rule.weight
+                reason = Reason(rule.slug, rule.statement, rule.weight, because)
+                (supporting if rule.weight > 0 else opposing).append(reason)
+        if not supporting:
+            continue
+        band = band_for(score)
+        ranked.append(
+            (
+                (-score, -rank[cause.urgency], position),
+                RankedCause(
+                    cause.slug,
+                    cause.title,
+                    band,
+                    score,
+                    cause.urgency,
+                    tuple(supporting),
+                    tuple(opposing),
+                ),
+            )
+        )
     ranked.sort(key=lambda pair: pair[0])
     causes = tuple(cause for _, cause in ranked)
 
-    raising = [c for c in causes if _raises_urgency(c) and rank[c.urgency] > level]
-    cause_level = max((rank[c.urgency] for c in raising), default=0)
-    from_causes: tuple[str, ...] = ()
-    if cause_level > level:
-        level = cause_level
-        from_causes = tuple(c.slug for c in raising if rank[c.urgency] == cause_level)
-
     urgency = URGENCY_LEVELS[len(URGENCY_LEVELS) - 1 - level]
     fired_slugs = {flag.slug for flag in fired}
+    # Kept only while they still matter: a flag whose level is not above the result says nothing.
+    uncertain = [flag for flag in uncertain if rank[flag.urgency] > level]
     safety_net = tuple(
         _unique(
-            flag.safety_net
-            for flag in ruleset.red_flags
-            if flag.safety_net and flag.slug not in fired_slugs and rank[flag.urgency] > level
+            [flag.safety_net for flag in uncertain if flag.safety_net]
+            + [
+                flag.safety_net
+                for flag in ruleset.red_flags
+                if flag.safety_net and flag.slug not in fired_slugs and rank[flag.urgency] > level
+            ]
         )
     )
-    return Assessment(urgency, tuple(fired), causes, safety_net, from_causes)
+    return Assessment(urgency, tuple(fired), causes, safety_net, tuple(uncertain))

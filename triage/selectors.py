@@ -63,6 +63,8 @@ class QuestionInfo:
     unit: str
     allow_not_sure: bool
     ask_when: Test | None
+    # The sign in plain words, for "You were not sure whether ..., so to be safe ...".
+    unsure_words: str = ""
 
     def applies(self, answers) -> bool:
         """Asked only when its condition is definitely true (or it has none)."""
@@ -175,6 +177,7 @@ def fact_specs(questions) -> dict[str, FactSpec]:
             choices=tuple(c.value for c in q.choices.all()),
             min_value=q.min_value,
             max_value=q.max_value,
+            not_sure=q.kind == "boolean" and q.allow_not_sure,
         )
         for q in questions
     }
@@ -217,6 +220,7 @@ def build_snapshot(token: str = "") -> ContentSnapshot:
                 if q.ask_when
                 else None
             ),
+            unsure_words=q.unsure_words,
         )
         for q in questions
     }
@@ -256,6 +260,7 @@ def build_snapshot(token: str = "") -> ContentSnapshot:
                 test=criteria.parse(flag.criteria, facts, where=f"red flag {flag.slug}"),
                 action=flag.action,
                 safety_net=localise(flag.safety_net),
+                facts=frozenset(criteria.facts_in(flag.criteria)),
             )
             for flag in red_flags
         ),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -301,6 +302,7 @@ class FlagView:
     urgency: str
     action: str
     because: tuple[tuple[str, str], ...]  # (question short label, the person's answer)
+    doubt: str = ""  # "You were not sure whether ..., so to be safe ..." when fired on doubt
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +337,13 @@ def result_context(journey: Journey) -> dict:
                 else flag.action
             ),
             because=answered(flag.because),
+            doubt=(
+                questionnaire.doubt_sentence(
+                    snapshot.questions.get(flag.not_sure), flag.urgency, settings.EMERGENCY_NUMBER
+                )
+                if flag.not_sure
+                else ""
+            ),
         )
         for flag in assessment.red_flags
     ]
@@ -352,17 +361,15 @@ def result_context(journey: Journey) -> dict:
         ]
         if causes:
             bands.append((band, BAND_TITLES[band], causes))
-    raised_by = [
-        snapshot.causes[slug].title
-        for slug in assessment.urgency_from_causes
-        if slug in snapshot.causes
+    unsure = [
+        questionnaire.unsure_signs_sentence(snapshot, flag, settings.EMERGENCY_NUMBER)
+        for flag in assessment.uncertain
     ]
     return {
         "urgency": assessment.urgency,
-        "safety_net": assessment.safety_net,
+        "safety_net": [*unsure, *assessment.safety_net],
         "flags": flags,
         "bands": bands,
-        "raised_by": raised_by,
         "answered_steps": journey.answered_steps(),
     }
 

@@ -52,7 +52,8 @@ class ReviewFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
-    list_display = ("title", "publisher", "url", "slug")
+    list_display = ("title", "publisher", "url", "to_confirm", "slug")
+    list_filter = ("to_confirm",)
     search_fields = ("title", "publisher", "slug", "url")
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
@@ -88,7 +89,10 @@ class QuestionAdmin(ContentAdmin):
     list_select_related = ("topic",)
     fieldsets = [
         (None, {"fields": ("slug", "topic", "order", "kind")}),
-        (_("Wording"), {"fields": ("text", "short_label", "hint", "why_we_ask", "unit")}),
+        (
+            _("Wording"),
+            {"fields": ("text", "short_label", "hint", "why_we_ask", "unsure_words", "unit")},
+        ),
         (
             _("Logic"),
             {"fields": ("min_value", "max_value", "allow_not_sure", "ask_when")},

@@ -111,6 +111,7 @@ class QuestionForm(forms.ModelForm):
             "short_label",
             "hint",
             "why_we_ask",
+            "unsure_words",
             "unit",
             "min_value",
             "max_value",
