@@ -7,6 +7,7 @@ template that needs nothing but the settings: no database, no context processors
 
 import logging
 import sys
+import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
@@ -34,7 +36,46 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if response.get("Content-Type", "").startswith("text/html"):
+            # Every page may show a person's answers or lead to them: never kept by a browser
+            # or a shared cache.
+            patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class QueueTimeBudgetMiddleware:
+    """
+    Sheds overload: a request that waited in the queue longer than REQUEST_QUEUE_BUDGET_MS
+    since the front end passed it on (its X-Request-Start header, ``t=`` and seconds since the
+    epoch as nginx's $msec gives them, or milliseconds) is answered 503 at once. The person
+    gets the emergency advice in milliseconds rather than a page seconds late, and the
+    workers get to the requests that can still be answered in time.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.budget = settings.REQUEST_QUEUE_BUDGET_MS / 1000
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        waited = queue_time(request.META.get("HTTP_X_REQUEST_START", ""))
+        if self.budget > 0 and waited is not None and waited > self.budget:
+            logger.warning("request shed after %d ms in the queue", waited * 1000)
+            response = HttpResponse(render_to_string("503.html", page_context(request)), status=503)
+            response["Retry-After"] = "5"
+            response["Cache-Control"] = "no-store, private"
+            return response
+        return self.get_response(request)
+
+
+def queue_time(header: str) -> float | None:
+    """Seconds since the time in an X-Request-Start header, or None without a usable one."""
+    try:
+        started = float(header.removeprefix("t="))
+    except ValueError:
+        return None
+    if started > 1e11:  # milliseconds
+        started /= 1000
+    return max(time.time() - started, 0.0)
 
 
 class DatabaseUnavailableMiddleware:
@@ -64,7 +105,7 @@ def unavailable_response(request: HttpRequest | None, exception: BaseException) 
     logger.error("database unavailable: %s", type(exception).__name__)
     response = HttpResponse(render_to_string("503.html", page_context(request)), status=503)
     response["Retry-After"] = "30"
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 
@@ -77,7 +118,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(exception, DATABASE_DOWN):
         return unavailable_response(request, exception)
     response = HttpResponse(render_to_string("500.html", page_context(request)), status=500)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

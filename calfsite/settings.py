@@ -10,6 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +55,19 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it to a long random string, or set DEBUG=true "
             "for local development."
         )
+elif not (DEBUG or TESTING) and not (
+    len(SECRET_KEY) >= SECRET_KEY_MIN_LENGTH
+    and len(set(SECRET_KEY)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    and not SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # The test `check --deploy` applies. The key signs CSRF tokens and encrypts the answers in
+    # the session cookie: a guessable one gives both away.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 if not ALLOWED_HOSTS:
@@ -79,7 +97,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Inside the CSP middleware, so that the 503 page gets the policy and its nonce.
+    # Inside the CSP middleware, so that the 503 pages get the policy and its nonce. Before
+    # any other work: a request that waited too long in the queue is answered 503 at once.
+    "calfsite.middleware.QueueTimeBudgetMiddleware",
     "calfsite.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,24 +140,38 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer must fail fast (and show the 503 page), not hang workers:
+# a connection, a statement and a wait for a lock each have a bound, in seconds.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", "3")
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", "5")
+DATABASE_LOCK_TIMEOUT = envint("DATABASE_LOCK_TIMEOUT", "2")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that does not answer must fail fast (and show the 503 page), not hang workers.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", "3")
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    options.setdefault(
+        "options",
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} "
+        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}",
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept (CONN_MAX_AGE) as with PostgreSQL: opening one and setting WAL on
     # every request cost about 0.6 ms, a fifth of a journey page (docs/performance.md).
+    # The busy timeout bounds the wait for a lock another process holds.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": DATABASE_LOCK_TIMEOUT,
+        }
     )
     if TESTING:
         DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for unit tests
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sessions are signed cookies: nothing about a person's health is stored on any server, every
-# app server can read them, and they end when the browser closes.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions are encrypted cookies (calfsite.sessions): nothing about a person's health is stored
+# on any server, every app server can read them, nobody without SECRET_KEY can, and they end
+# when the browser closes.
+SESSION_ENGINE = "calfsite.sessions"
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(2 * 60 * 60))
@@ -157,10 +191,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Brute-force protection on the admin login.
+# Brute-force protection on the admin login: one account from one client address is locked
+# after AXES_FAILURE_LIMIT failures; one client address, whatever usernames it tries (password
+# spraying), after AXES_ADDRESS_FAILURE_LIMIT (calfsite.lockout).
+AXES_HANDLER = "calfsite.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "calfsite.lockout.client_address"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", "20")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", "true")
 AXES_VERBOSE = False
@@ -235,11 +274,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false" if DEBUG or TESTING else "true")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-if envbool("BEHIND_PROXY", "false"):
+# Forwarded headers are trusted only behind a proxy that sets them (gunicorn.conf.py too).
+BEHIND_PROXY = envbool("BEHIND_PROXY", "false")
+# Proxies in front of the app, to find the client's address (calfsite.lockout).
+PROXY_COUNT = envint("PROXY_COUNT", "1")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Lock out the client that failed, not the load balancer that every request comes from.
-    AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", "1")
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Overload: a request that waited longer than this in the queue (the front end's
+# X-Request-Start header, see deploy/nginx.conf) is answered 503 at once rather than late.
+REQUEST_QUEUE_BUDGET_MS = envint("REQUEST_QUEUE_BUDGET_MS", "500")
 
 # What the public is told to call. A deployment outside the UK sets its own.
 EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "999")
@@ -247,13 +291,24 @@ URGENT_CARE_SERVICE = os.getenv("URGENT_CARE_SERVICE", "NHS 111")
 
 # Logging: requests are logged by method and status only; no query strings, bodies or answers.
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
+# Requests refused for their shape (a bad host, too many fields, too big) are the client's
+# doing: one WARNING line each, no traceback (calfsite.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refused": {"()": "calfsite.logs.RefusedRequestFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "refused": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refused"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django.security": {"handlers": ["refused"], "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},

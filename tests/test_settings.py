@@ -80,6 +80,35 @@ def test_it_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["abc", "x" * 60, "django-insecure-" + "k3J9-x" * 9, "k3J9-x" * 8],
+    ids=["short", "one-character", "django-insecure", "49-characters"],
+)
+def test_it_refuses_to_start_with_a_weak_secret_key(key):
+    """The test `check --deploy` applies: 50 characters or more, 5 of them different."""
+    result = run(["manage.py", "check"], **{**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+    assert key not in result.stderr  # the key itself is never printed
+
+
+def test_it_starts_with_a_strong_secret_key_and_reads_the_fallbacks():
+    values = production_settings(SECRET_KEY_FALLBACKS="old-" + SECRET)
+    assert values["SECRET_KEY_FALLBACKS"] == ["old-" + SECRET]
+
+
+def test_database_statements_and_lock_waits_are_bounded():
+    database = production_settings()["DATABASES"]["default"]
+    assert database["OPTIONS"]["options"] == "-c statement_timeout=5000 -c lock_timeout=2000"
+    changed = production_settings(DATABASE_STATEMENT_TIMEOUT="9", DATABASE_LOCK_TIMEOUT="4")
+    assert changed["DATABASES"]["default"]["OPTIONS"]["options"] == (
+        "-c statement_timeout=9000 -c lock_timeout=4000"
+    )
+    sqlite = production_settings(DATABASE_URL="sqlite:////tmp/calfcheck.sqlite3")
+    assert sqlite["DATABASES"]["default"]["OPTIONS"]["timeout"] == 2
+
+
 def test_it_refuses_to_start_without_allowed_hosts():
     result = run(["manage.py", "check"], **{**PRODUCTION, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
@@ -127,7 +156,8 @@ def test_production_settings_are_read_from_the_environment():
 
 def test_production_keeps_no_state_on_the_app_server():
     values = production_settings()
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.signed_cookies"
+    # Cookies any app server can read (calfsite.sessions keeps nothing on the server).
+    assert values["SESSION_ENGINE"] == "calfsite.sessions"
     storage = import_string(values["STORAGES"]["staticfiles"]["BACKEND"])
     assert issubclass(storage, CompressedManifestStaticFilesStorage)
 
