@@ -49,13 +49,15 @@ cases: install
 	$(DEV_ENV) DATABASE_URL=sqlite:///$(CASES_DB) $(BIN)/python manage.py seed_content -v0
 	$(DEV_ENV) DATABASE_URL=sqlite:///$(CASES_DB) $(BIN)/python manage.py cases
 
-# Production: gunicorn with whitenoise serving compressed, hashed static files. Needs at least
-# SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL): see "Running in production".
+# Production: nginx on HOST:PORT reading each request whole, gunicorn behind it on a Unix
+# socket, whitenoise serving compressed, hashed static files (deploy/serve.py). Needs nginx and
+# at least SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL): see "Running in
+# production".
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_content
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config calfsite/gunicorn.conf.py calfsite.wsgi
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python deploy/serve.py
 
 # locust, headless: 100 simulated people doing whole journeys for 60 s against gunicorn on
 # PostgreSQL (a database of its own). PEOPLE, DURATION, THINK, BROWSERS change the run.

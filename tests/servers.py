@@ -75,10 +75,18 @@ class Site:
         return result
 
     def start_server(self, port: int | None = None, *, workers: int = 1, **env: str) -> "Server":
+        """gunicorn alone, listening on a port of its own."""
         server = Server(self, port or free_port(), workers, env)
         server.start()
         self.servers.append(server)
         return server
+
+    def start_stack(self, port: int | None = None, *, workers: int = 1, **env: str) -> "Server":
+        """What `make serve` starts: nginx on the port, gunicorn behind it (deploy/serve.py)."""
+        stack = Stack(self, port or free_port(), workers, env)
+        stack.start()
+        self.servers.append(stack)
+        return stack
 
     def stop(self) -> None:
         for server in self.servers:
@@ -86,7 +94,10 @@ class Site:
 
 
 def prepare_site(database: str, static_root: Path, **extra: str) -> Site:
-    """A production-like deployment on a fresh PostgreSQL database, migrated and seeded."""
+    """
+    A production-like deployment on a fresh PostgreSQL database, migrated and seeded; or on a
+    fresh SQLite database when ``database`` is the path of one (ending in .sqlite3).
+    """
     env = {
         key: value
         for key, value in os.environ.items()
@@ -97,7 +108,9 @@ def prepare_site(database: str, static_root: Path, **extra: str) -> Site:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=fresh_database(database),
+        DATABASE_URL=(
+            f"sqlite:///{database}" if database.endswith(".sqlite3") else fresh_database(database)
+        ),
         STATIC_ROOT=str(static_root),
         # Plain http on the loopback interface: no TLS redirect, cookies without Secure.
         SECURE_SSL_REDIRECT="false",
@@ -146,7 +159,7 @@ class Server:
             Path(self.site.env["STATIC_ROOT"]).parent / f"gunicorn-{self.port}.log", "w+"
         )
         self.process = subprocess.Popen(
-            [GUNICORN, "--config", "calfsite/gunicorn.conf.py", "calfsite.wsgi"],
+            self.command(),
             cwd=ROOT,
             env=env,
             stdout=self._log_file,
@@ -164,6 +177,9 @@ class Server:
             except (OSError, urllib.error.URLError):
                 time.sleep(0.1)
         raise AssertionError(f"gunicorn did not answer on {self.url}: {self.read_log()}")
+
+    def command(self) -> list[str]:
+        return [GUNICORN, "--config", "calfsite/gunicorn.conf.py", "calfsite.wsgi"]
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -183,6 +199,13 @@ class Server:
         self._log_file.flush()
         self._log_file.seek(0)
         return self._log_file.read()
+
+
+class Stack(Server):
+    """`make serve`'s stack: nginx on the port, reading requests whole, gunicorn behind it."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "deploy/serve.py"]
 
 
 class RoundRobin:
