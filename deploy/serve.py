@@ -93,7 +93,7 @@ def unavailable_page(runtime: Path) -> None:
         "print(render_to_string('503.html', page_context(None)), end='')\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "calfsite.settings"}
-    page = subprocess.run(
+    page = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if page.returncode != 0:
@@ -112,7 +112,7 @@ def main() -> int:
         unavailable_page(runtime)
         (runtime / "nginx.conf").write_text(nginx_config(runtime))
         env = {**os.environ, "GUNICORN_BIND": f"unix:{runtime}/gunicorn.sock"}
-        gunicorn = subprocess.Popen(
+        gunicorn = subprocess.Popen(  # noqa: S603 - our own gunicorn and config
             [str(BIN / "gunicorn"), "--config", "calfsite/gunicorn.conf.py", "calfsite.wsgi"],
             cwd=ROOT,
             env=env,
@@ -123,9 +123,18 @@ def main() -> int:
                 gunicorn.kill()
                 return 1
             time.sleep(0.05)
-        front = subprocess.Popen(
-            [nginx, "-e", "stderr", "-p", str(runtime), "-c", str(runtime / "nginx.conf"),
-             "-g", "daemon off;"]
+        front = subprocess.Popen(  # noqa: S603 - nginx with our config
+            [
+                nginx,
+                "-e",
+                "stderr",
+                "-p",
+                str(runtime),
+                "-c",
+                str(runtime / "nginx.conf"),
+                "-g",
+                "daemon off;",
+            ]
         )
         return supervise(gunicorn, front)
     finally:
