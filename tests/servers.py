@@ -170,12 +170,16 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"gunicorn exited: {self.read_log()}")
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                with urllib.request.urlopen(f"{self.url}/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (OSError, urllib.error.URLError):
+                connection.request("GET", "/")
+                # The start page, or the redirect to https of a server that wants it.
+                if connection.getresponse().status in (200, 301):
+                    return
+            except OSError:
                 time.sleep(0.1)
+            finally:
+                connection.close()
         raise AssertionError(f"gunicorn did not answer on {self.url}: {self.read_log()}")
 
     def command(self) -> list[str]:

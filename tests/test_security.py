@@ -164,3 +164,27 @@ def test_a_form_in_an_encoding_django_refuses_gets_a_4xx_not_a_500(path, status)
     assert response.status_code == status
     if status == 400:
         assert "Call 999" in response.content.decode()  # the page still gives the advice
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_usernames_is_locked_out_at_its_own_limit(settings):
+    """Password spraying: a few guesses on each of many accounts locked nothing before."""
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    User.objects.create_superuser("editor", "editor@example.org", "a long passphrase 42")
+    sprayer = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(11):
+        response = sprayer.post("/admin/login/", {"username": f"user{n}", "password": "Summer1"})
+        assert response.status_code == 200, n  # under both limits: the form and its error
+    response = sprayer.post("/admin/login/", {"username": "user11", "password": "Summer1"})
+    assert response.status_code == 429
+    response = sprayer.post(
+        "/admin/login/", {"username": "editor", "password": "a long passphrase 42"}
+    )
+    assert response.status_code == 429
+    # The editor, from another address, is not locked out by it.
+    editor = Client(REMOTE_ADDR="198.51.100.20")
+    response = editor.post(
+        "/admin/login/?next=/admin/", {"username": "editor", "password": "a long passphrase 42"}
+    )
+    assert response.status_code == 302
