@@ -17,6 +17,7 @@ import ipaddress
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -101,6 +102,23 @@ def unavailable_page(runtime: Path) -> None:
     (runtime / ".unavailable.html").write_text(page.stdout)
 
 
+def answers(path: Path) -> bool:
+    """Whether a gunicorn worker answers on the socket at ``path`` (with any status)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(10)
+            sock.connect(str(path))
+            host = next(
+                (h.strip().lstrip(".") for h in os.getenv("ALLOWED_HOSTS", "").split(",")),
+                "localhost",
+            )
+            host = host if host and host != "*" else "localhost"
+            sock.sendall(f"GET / HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+            return sock.recv(16).startswith(b"HTTP/")
+    except OSError:
+        return False
+
+
 def main() -> int:
     nginx = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None
@@ -117,12 +135,14 @@ def main() -> int:
             cwd=ROOT,
             env=env,
         )
+        # nginx starts once a worker answers: requests never wait in the queue for gunicorn
+        # to boot, and so are never shed for it (calfsite.middleware.QueueTimeBudgetMiddleware).
         deadline = time.monotonic() + 60
-        while not (runtime / "gunicorn.sock").exists():
+        while not answers(runtime / "gunicorn.sock"):
             if gunicorn.poll() is not None or time.monotonic() > deadline:
                 gunicorn.kill()
                 return 1
-            time.sleep(0.05)
+            time.sleep(0.1)
         front = subprocess.Popen(  # noqa: S603 - nginx with our config
             [
                 nginx,
