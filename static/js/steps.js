@@ -56,12 +56,4 @@
     enhance(region);
     focusNewStep(region);
   });
-
-  // A server error cannot be shown in place: load the page normally instead.
-  document.addEventListener("htmx:responseError", function (event) {
-    var path = event.detail.pathInfo && event.detail.pathInfo.requestPath;
-    if (event.detail.requestConfig && event.detail.requestConfig.verb === "get" && path) {
-      window.location.assign(path);
-    }
-  });
 })();
