@@ -72,7 +72,7 @@ def nginx_config(runtime: Path) -> str:
     values = {
         "@RUNTIME@": str(runtime),
         "@LISTEN@": listen,
-        "@CONNECTIONS_PER_CLIENT@": str(envint("CONNECTIONS_PER_CLIENT", "20")),
+        "@CONNECTIONS_PER_CLIENT@": str(envint("CONNECTIONS_PER_CLIENT", "50")),
         "@CLIENT_TIMEOUT@": str(envint("CLIENT_TIMEOUT", "10")),
         "@REAL_IP@": real_ip_block(),
         # nginx started by root would run its workers as another user, who could not open the
