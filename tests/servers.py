@@ -177,10 +177,13 @@ class Server:
                 if connection.getresponse().status in (200, 301):
                     return
             except OSError:
-                time.sleep(0.1)
+                pass
             finally:
                 connection.close()
-        raise AssertionError(f"gunicorn did not answer on {self.url}: {self.read_log()}")
+            time.sleep(0.1)
+        log = self.read_log()
+        self.stop()  # never left running after a failed start
+        raise AssertionError(f"gunicorn did not answer on {self.url}: {log}")
 
     def command(self) -> list[str]:
         return [GUNICORN, "--config", "calfsite/gunicorn.conf.py", "calfsite.wsgi"]
