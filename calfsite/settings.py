@@ -283,7 +283,7 @@ if BEHIND_PROXY:
 
 # Overload: a request that waited longer than this in the queue (the front end's
 # X-Request-Start header, see deploy/nginx.conf) is answered 503 at once rather than late.
-REQUEST_QUEUE_BUDGET_MS = envint("REQUEST_QUEUE_BUDGET_MS", "500")
+REQUEST_QUEUE_BUDGET_MS = envint("REQUEST_QUEUE_BUDGET_MS", "1000")
 
 # What the public is told to call. A deployment outside the UK sets its own.
 EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "999")
