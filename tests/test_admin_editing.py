@@ -11,9 +11,10 @@ from tests.admin_support import (
     errors_of,
     form_data,
     make_user,
+    publish_draft,
 )
 from triage import selectors
-from triage.models import Cause, ContentVersion, EvidenceRule, RedFlag, SafetyCase, Source
+from triage.models import Cause, EvidenceRule, RedFlag, Release, SafetyCase, Source
 from triage.selectors import get_content
 
 pytestmark = pytest.mark.django_db
@@ -229,24 +230,35 @@ def _public_result(client) -> str:
     return response.content.decode()
 
 
-def test_an_admin_edit_shows_on_the_public_results_page_at_the_next_request(reviewer, world):
+def test_an_admin_edit_shows_on_the_public_results_page_once_another_reviewer_approves_it(
+    reviewer, world
+):
+    publish_draft()
     assert "Old summary." in _public_result(reviewer)
 
     _change(reviewer, world["cause"], summary="A summary edited a moment ago.")
 
+    # Saved in the draft only: the public still reads the release.
+    assert "Old summary." in _public_result(reviewer)
+    assert get_content().causes["test-clot"].summary == "Old summary."
+    publish_draft()
     assert get_content().causes["test-clot"].summary == "A summary edited a moment ago."
     page = _public_result(reviewer)
     assert "A summary edited a moment ago." in page
     assert "Old summary." not in page
 
 
-def test_the_snapshot_is_rebuilt_when_another_process_changes_the_content(world):
+def test_the_snapshot_is_rebuilt_when_another_process_publishes_a_release(world):
+    publish_draft()
     before = get_content()
     assert before.causes["test-clot"].summary == "Old summary."
-    # Another process writes the row and moves the token; this process has not seen it.
+    # Another process writes the row and publishes it; this process has not seen it.
     Cause.objects.filter(slug="test-clot").update(summary="Written elsewhere.")
     assert get_content() is before
-    ContentVersion.objects.update(token="moved-by-another-process")
+    Release.objects.filter(number=before.release).update(number=before.release + 100)
+    Release.objects.filter(number=before.release + 100).update(
+        token="published-by-another-process", content=selectors.content_data()
+    )
 
     after = get_content()
 
@@ -258,6 +270,9 @@ def test_the_snapshot_is_rebuilt_when_another_process_changes_the_content(world)
 def test_a_refused_change_leaves_the_content_version_alone(reviewer, world):
     token = selectors.content_token()
     _change(reviewer, world["flag"], urgency="self_care")
+    assert selectors.content_token() == token
+    # An accepted change is in the draft only, so it leaves the live token alone too.
+    _change(reviewer, world["cause"], summary="Changed.")
     assert selectors.content_token() == token
 
 

@@ -5,7 +5,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.admin_support import REVIEWER, admin_url, form_data, isolated_content, make_user
+from tests.admin_support import (
+    REVIEWER,
+    admin_url,
+    form_data,
+    isolated_content,
+    make_user,
+    publish_draft,
+)
 from triage.markdown import render_markdown
 from triage.models import Cause, RedFlag
 from triage.selectors import get_content

@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from tests.admin_support import publish_draft
 from triage import selectors
-from triage.models import Cause, ContentVersion, EvidenceRule, Question, RedFlag, Source, Topic
+from triage.models import Cause, EvidenceRule, Question, RedFlag, Release, Source, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -73,30 +75,55 @@ def test_a_cached_snapshot_costs_one_query():
     assert count_queries(selectors.get_content) == 1
 
 
-def test_an_edit_is_seen_at_the_next_read():
+def test_an_edit_is_seen_by_the_public_only_once_it_is_published():
     before = selectors.get_content()
-    Cause.objects.filter(slug="footwear").update(summary="unchanged by update()")
     cause = Cause.objects.get(slug="footwear")
     cause.summary = "A new summary."
     cause.save()
+    assert selectors.get_content() is before
+    assert selectors.build_snapshot().causes["footwear"].summary == "A new summary."
+
+    release = publish_draft()
+
     after = selectors.get_content()
     assert after is not before
+    assert after.release == release.number == before.release + 1
     assert after.causes["footwear"].summary == "A new summary."
 
 
-def test_a_change_made_by_another_process_is_seen():
-    selectors.get_content()
-    # Another app server saving content moves the shared token on.
-    ContentVersion.objects.update(token="changed-elsewhere")
-    Cause.objects.filter(slug="footwear").update(summary="Changed elsewhere.")
-    assert selectors.get_content().causes["footwear"].summary == "Changed elsewhere."
+def test_a_release_published_by_another_process_is_seen():
+    before = selectors.get_content()
+    # Another app server publishes a release: a new row, whose token this process has not seen.
+    content = selectors.content_data()
+    next(c for c in content["causes"] if c["slug"] == "footwear")["summary"] = (
+        "Published elsewhere."
+    )
+    Release.objects.create(number=before.release + 1, published_at=timezone.now(), content=content)
+
+    after = selectors.get_content()
+
+    assert after.causes["footwear"].summary == "Published elsewhere."
+    assert after.release == before.release + 1
+    assert selectors.get_content() is after
+
+
+def test_the_snapshot_is_the_same_from_the_rows_and_from_a_release():
+    live = selectors.get_content()
+    draft = selectors.build_snapshot(live.token)
+    # Criteria are functions, compared by what they give; everything else as it is.
+    assert (draft.causes, draft.red_flags) == (live.causes, live.red_flags)
+    assert [t.slug for t in draft.topics] == [t.slug for t in live.topics]
+    assert draft.ruleset.facts == live.ruleset.facts
+    assert [(c.slug, [r.slug for r in c.rules]) for c in draft.ruleset.causes] == [
+        (c.slug, [r.slug for r in c.rules]) for c in live.ruleset.causes
+    ]
 
 
 def test_the_snapshot_renders_markdown_once_and_safely():
     cause = Cause.objects.get(slug="footwear")
     cause.explanation = "**Shoes** matter.<script>alert(1)</script>"
     cause.save()
-    html = str(selectors.get_content().causes["footwear"].explanation)
+    html = str(selectors.build_snapshot().causes["footwear"].explanation)
     assert "<strong>Shoes</strong>" in html
     assert "<script>" not in html
 

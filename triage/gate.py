@@ -1,6 +1,7 @@
 """
-The safety gate: every admin save or delete of content is judged against the clinical safety
-cases before it is committed.
+The safety gate: every admin save or delete of content (the working draft) is judged against the
+clinical safety cases before it is committed, and so is every release before it is published
+(``judge_release``: approving the draft, or rolling back to an earlier release).
 
 The admin captures a ``Baseline`` (the case results and the reviewer-only fields) before a change,
 makes the change inside a transaction, then calls ``judge``. A change is refused (the admin rolls
@@ -30,7 +31,7 @@ from triage.models import (
 )
 from triage.rules import URGENCY_RANK
 from triage.safety import CaseResult, CaseSpec, check_case
-from triage.selectors import ContentSnapshot, build_snapshot
+from triage.selectors import ContentSnapshot, build_snapshot, snapshot_from_data
 
 # Fields that only a clinical reviewer may change: the clinical logic, urgency levels, the
 # questionnaire's structure and the sign-off date. An editor's change to any of them is refused
@@ -49,7 +50,7 @@ REVIEWER_ONLY_FIELDS = {
         "ask_when",
     ),
     Choice: ("question", "value"),
-    RedFlag: ("slug", "urgency", "criteria"),
+    RedFlag: ("slug", "urgency", "criteria", "last_reviewed"),
     Cause: ("slug", "urgency", "order", "last_reviewed"),
     EvidenceRule: (
         "slug",
@@ -139,6 +140,8 @@ class Baseline:
 
 @dataclass
 class Verdict:
+    # Judging a release (approve or roll back) rather than a save: the reasons say "not published".
+    publishing: bool = False
     invalid: str = ""
     forbidden: list[str] = field(default_factory=list)
     under_triaged: list[str] = field(default_factory=list)
@@ -152,10 +155,12 @@ class Verdict:
         """The reasons for a refusal, one line each, ready for a form error."""
         lines = []
         if self.invalid:
-            lines.append(
-                _("Not saved: the content would no longer work: %(problem)s")
-                % {"problem": self.invalid}
+            problem = (
+                _("Not published: the content would no longer work: %(problem)s")
+                if self.publishing
+                else _("Not saved: the content would no longer work: %(problem)s")
             )
+            lines.append(problem % {"problem": self.invalid})
         if self.forbidden:
             lines.append(
                 _("Not saved: only a clinical reviewer may change %(fields)s.")
@@ -164,6 +169,11 @@ class Verdict:
         if self.under_triaged:
             lines.append(
                 _(
+                    "Not published: these safety cases would get a lower urgency than expected. "
+                    "Nothing was changed."
+                )
+                if self.publishing
+                else _(
                     "Not saved: these safety cases would get a lower urgency than expected. "
                     "Nothing was changed."
                 )
@@ -212,8 +222,32 @@ def judge(baseline: Baseline, *, reviewer: bool) -> Verdict:
     except CriteriaError as error:
         verdict.invalid = str(error)
         return verdict
+    _compare(baseline.results, after, verdict)
+    return verdict
+
+
+def judge_release(live: ContentSnapshot, data: dict) -> tuple[Verdict, list[CaseResult]]:
+    """
+    Judge content given as plain data (the draft, or an earlier release to roll back to) against
+    the live release, as a save is judged against the content before it: the same refusals.
+    """
+    verdict = Verdict(publishing=True)
+    try:
+        before = {r.case.slug: r for r in run_cases(live)}
+    except CriteriaError:
+        before = None
+    try:
+        after = run_cases(snapshot_from_data(data))
+    except CriteriaError as error:
+        verdict.invalid = str(error)
+        return verdict, []
+    _compare(before, after, verdict)
+    return verdict, after
+
+
+def _compare(before_results: dict | None, after: list[CaseResult], verdict: Verdict) -> None:
     for result in after:
-        before = (baseline.results or {}).get(result.case.slug)
+        before = (before_results or {}).get(result.case.slug)
         got, expected = URGENCY_RANK[result.urgency], URGENCY_RANK[result.case.expected_urgency]
         # A case that was already under-triaged does not block unrelated changes, as long as
         # this change does not make it worse; any new under-triage is refused.
@@ -230,7 +264,6 @@ def judge(baseline: Baseline, *, reviewer: bool) -> Verdict:
             )
         elif before is not None and _outcome(before) != _outcome(result):
             verdict.changed.append(describe_change(before, result))
-    return verdict
 
 
 def describe_change(before: CaseResult, after: CaseResult) -> str:

@@ -7,6 +7,9 @@ language of ``triage.criteria``: ``{"fact": "swelling", "is": true}``, ``{"all":
 ``{"any": [...]}``, ``{"at_least": 2, "of": [...]}``.
 """
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -185,9 +188,27 @@ class RedFlag(Content):
     )
     sources = models.ManyToManyField(Source, related_name="red_flags")
     order = models.PositiveIntegerField(default=0)
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text=_("Empty: not signed off by a clinical reviewer yet.")
+    )
+    next_review_due = models.DateField(null=True, blank=True, help_text=_("Empty: due now."))
 
     class Meta:
         ordering = ["order", "slug"]
+
+    def clean(self):
+        _check_review_dates(self)
+
+
+def _check_review_dates(content) -> None:
+    if (
+        content.last_reviewed
+        and content.next_review_due
+        and (content.next_review_due < content.last_reviewed)
+    ):
+        raise ValidationError(
+            {"next_review_due": _("The next review cannot be due before the last review.")}
+        )
 
 
 class Cause(Content):
@@ -215,14 +236,7 @@ class Cause(Content):
         ordering = ["order", "slug"]
 
     def clean(self):
-        if (
-            self.last_reviewed
-            and self.next_review_due
-            and (self.next_review_due < self.last_reviewed)
-        ):
-            raise ValidationError(
-                {"next_review_due": _("The next review cannot be due before the last review.")}
-            )
+        _check_review_dates(self)
 
 
 class EvidenceRule(Content):
@@ -253,17 +267,6 @@ class EvidenceRule(Content):
     @property
     def weight(self) -> int:
         return self.strength if self.direction == self.Direction.SUPPORTS else -self.strength
-
-
-class ContentVersion(models.Model):
-    """One row whose counter goes up whenever content changes, so every process can tell."""
-
-    counter = models.PositiveBigIntegerField(default=0)
-    token = models.CharField(max_length=32, default="initial")
-    changed_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"content version {self.counter}"
 
 
 class SafetyCase(Content):
@@ -321,3 +324,57 @@ class SeededItem(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class Release(models.Model):
+    """
+    A numbered, published state of the content: what the public site serves, as it was approved.
+
+    ``content`` is the whole content as plain data (``triage.selectors.content_data``). A release
+    is made when a clinical reviewer who changed none of it approves the working draft, or when a
+    reviewer rolls back to an earlier release; never edited afterwards.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    token = models.CharField(max_length=32, unique=True, default=_new_token, editable=False)
+    published_at = models.DateTimeField()
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="authored_releases",
+        help_text=_("Everyone who changed the draft that this release published."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_releases",
+        help_text=_("Empty: published from the shipped content when the site was set up."),
+    )
+    rollback_of = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("The earlier release whose content this publishes again."),
+    )
+    note = models.TextField(blank=True, help_text=_("The approver's note."))
+    changes = models.JSONField(default=list, help_text=_("What changed, one line each."))
+    case_results = models.JSONField(
+        default=list, help_text=_("Each safety case's result on the published content.")
+    )
+    content = models.JSONField()
+    # The newest history revision (django-reversion) whose change this release includes: later
+    # revisions belong to the next release, and their users are its authors.
+    last_revision = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        permissions = [("publish_release", "Can approve and publish content releases")]
+
+    def __str__(self):
+        return _("Release %(number)d") % {"number": self.number}

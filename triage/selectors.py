@@ -1,20 +1,24 @@
 """
-Read the content from the database into frozen, ready-to-use objects.
+Read the content into frozen, ready-to-use objects.
 
-``get_content()`` returns a ContentSnapshot: the RuleSet for ``rules.evaluate`` and everything the
-pages show (topics, questions, causes, red flags with their sources, Markdown already rendered).
-It is built in a fixed number of queries whatever the amount of content, kept in this process,
-and rebuilt when the ContentVersion token changes: one small query per request tells every
-process, on every app server, that an editor changed something.
+``get_content()`` returns the ContentSnapshot the public sees: the RuleSet for ``rules.evaluate``
+and everything the pages show (topics, questions, causes, red flags with their sources, Markdown
+already rendered), built from the latest published ``Release``. It is kept in this process and
+rebuilt when the newest release's token changes: one small query per request tells every
+process, on every app server, that a release was published.
+
+The content rows are the working draft that editors change in the admin. ``content_data()``
+reads them as plain data in a fixed number of queries whatever the amount of content (what a
+release stores), and ``build_snapshot()`` makes the draft's snapshot, which the safety gate,
+the review page and its preview use.
 """
 
 import threading
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from triage import criteria
@@ -23,10 +27,10 @@ from triage.markdown import localise, render_markdown
 from triage.models import (
     Cause,
     Choice,
-    ContentVersion,
     EvidenceRule,
     Question,
     RedFlag,
+    Release,
     Source,
     Topic,
 )
@@ -121,6 +125,8 @@ class ContentSnapshot:
     questions: dict[str, QuestionInfo]
     causes: dict[str, CauseInfo]
     red_flags: dict[str, RedFlagInfo]
+    # The number of the content release this is (0: the working draft, or no release yet).
+    release: int = 0
 
 
 _lock = threading.Lock()
@@ -128,31 +134,27 @@ _snapshot: ContentSnapshot | None = None
 
 
 def content_token() -> str:
+    """The token of the latest content release: it changes only when a release is published."""
     # Raw SQL: this runs on every request, and the ORM's queryset machinery cost ten times the
-    # query itself. Same query as .values_list("token").first(): the row with the lowest id.
+    # query itself. Same query as .values_list("token").first() on the newest release.
     with connection.cursor() as cursor:
         cursor.execute(_TOKEN_SQL)
         row = cursor.fetchone()
-    return (row[0] if row else None) or "empty"
+    return (row[0] if row else None) or EMPTY
 
+
+EMPTY = "empty"
 
 # Names from the model, never from input.
-_TOKEN_SQL = "SELECT {token} FROM {table} ORDER BY {pk} LIMIT 1".format(  # noqa: S608
-    token=ContentVersion._meta.get_field("token").column,
-    table=ContentVersion._meta.db_table,
-    pk=ContentVersion._meta.pk.column,
+_TOKEN_SQL = "SELECT {token} FROM {table} ORDER BY {number} DESC LIMIT 1".format(  # noqa: S608
+    token=Release._meta.get_field("token").column,
+    table=Release._meta.db_table,
+    number=Release._meta.get_field("number").column,
 )
 
 
-def bump_content_version() -> None:
-    """Tell every process that content changed (called from signals on every content write)."""
-    token = uuid.uuid4().hex
-    updated = ContentVersion.objects.update(token=token, counter=F("counter") + 1)
-    if not updated:
-        ContentVersion.objects.create(token=token, counter=1)
-
-
 def get_content() -> ContentSnapshot:
+    """The published content: the latest release, as every public page shows it."""
     global _snapshot
     token = content_token()
     snapshot = _snapshot
@@ -160,8 +162,16 @@ def get_content() -> ContentSnapshot:
         return snapshot
     with _lock:
         if _snapshot is None or _snapshot.token != token:
-            _snapshot = build_snapshot(token)
+            _snapshot = release_snapshot(token)
         return _snapshot
+
+
+def release_snapshot(token: str) -> ContentSnapshot:
+    """The snapshot of the release with this token (no content at all before the first one)."""
+    release = Release.objects.filter(token=token).only("number", "content").first()
+    if release is None:
+        return snapshot_from_data(EMPTY_CONTENT, token)
+    return snapshot_from_data(release.content, token, release=release.number)
 
 
 def get_ruleset() -> RuleSet:
@@ -183,92 +193,205 @@ def fact_specs(questions) -> dict[str, FactSpec]:
     }
 
 
-def _source(source: Source) -> SourceInfo:
-    return SourceInfo(source.slug, source.title, source.publisher, source.url)
+# The content as plain data: what a release stores, what the review page compares, and what the
+# snapshot is built from. One list per kind, each item a dict of its fields; the items that
+# belong to another (a question's choices, a cause's rules) are nested in it, and sources are
+# named by slug. Dates are ISO strings, so the data is JSON as it is.
+CONTENT_KINDS = ("sources", "topics", "questions", "red_flags", "causes")
+EMPTY_CONTENT: dict = {kind: [] for kind in CONTENT_KINDS}
+
+SOURCE_FIELDS = ("slug", "title", "publisher", "url", "note", "to_confirm")
+TOPIC_FIELDS = ("slug", "title", "intro", "kind", "order")
+QUESTION_FIELDS = (
+    "slug",
+    "order",
+    "kind",
+    "text",
+    "short_label",
+    "hint",
+    "why_we_ask",
+    "min_value",
+    "max_value",
+    "unit",
+    "allow_not_sure",
+    "unsure_words",
+    "ask_when",
+)
+CHOICE_FIELDS = ("value", "label", "hint", "order")
+RED_FLAG_FIELDS = (
+    "slug",
+    "title",
+    "urgency",
+    "criteria",
+    "action",
+    "why_it_matters",
+    "safety_net",
+    "guidance_row",
+    "order",
+    "last_reviewed",
+    "next_review_due",
+)
+CAUSE_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "explanation",
+    "self_care",
+    "when_to_get_help",
+    "urgency",
+    "order",
+    "last_reviewed",
+    "next_review_due",
+)
+RULE_FIELDS = ("slug", "criteria", "direction", "strength", "statement", "order")
 
 
-def build_snapshot(token: str = "") -> ContentSnapshot:
-    """Everything from the database, in a fixed number of queries."""
-    sources = Prefetch("sources", queryset=Source.objects.order_by("title"))
-    topics = list(Topic.objects.order_by("order", "slug"))
-    questions = list(
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _fields(obj, names) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def content_data() -> dict:
+    """The content rows (the working draft) as plain data, in a fixed number of queries."""
+    sources = Prefetch("sources", queryset=Source.objects.order_by("title", "slug"))
+    questions = (
         Question.objects.select_related("topic")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "value")))
         .order_by("topic__order", "order", "slug")
     )
-    red_flags = list(RedFlag.objects.prefetch_related(sources).order_by("order", "slug"))
-    causes = list(Cause.objects.prefetch_related(sources).order_by("order", "slug"))
-    rules = list(EvidenceRule.objects.order_by("cause_id", "order", "slug"))
+    rules = Prefetch("rules", queryset=EvidenceRule.objects.order_by("order", "slug"))
+    return {
+        "sources": [_fields(s, SOURCE_FIELDS) for s in Source.objects.order_by("title", "slug")],
+        "topics": [_fields(t, TOPIC_FIELDS) for t in Topic.objects.order_by("order", "slug")],
+        "questions": [
+            {
+                **_fields(q, QUESTION_FIELDS),
+                "topic": q.topic.slug,
+                "choices": [_fields(c, CHOICE_FIELDS) for c in q.choices.all()],
+            }
+            for q in questions
+        ],
+        "red_flags": [
+            {**_fields(f, RED_FLAG_FIELDS), "sources": [s.slug for s in f.sources.all()]}
+            for f in RedFlag.objects.prefetch_related(sources).order_by("order", "slug")
+        ],
+        "causes": [
+            {
+                **_fields(c, CAUSE_FIELDS),
+                "sources": [s.slug for s in c.sources.all()],
+                "rules": [_fields(r, RULE_FIELDS) for r in c.rules.all()],
+            }
+            for c in Cause.objects.prefetch_related(sources, rules).order_by("order", "slug")
+        ],
+    }
 
-    facts = fact_specs(questions)
+
+def build_snapshot(token: str = "") -> ContentSnapshot:
+    """The snapshot of the working draft: the content rows as they are now."""
+    return snapshot_from_data(content_data(), token)
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _weight(rule: dict) -> int:
+    strength = int(rule["strength"])
+    return strength if rule["direction"] == EvidenceRule.Direction.SUPPORTS else -strength
+
+
+def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> ContentSnapshot:
+    """The frozen snapshot of content given as plain data (``content_data`` or a release)."""
+    source_infos = {
+        s["slug"]: SourceInfo(s["slug"], s["title"], s["publisher"], s["url"])
+        for s in data["sources"]
+    }
+
+    def sources_of(item: dict) -> tuple[SourceInfo, ...]:
+        return tuple(source_infos[slug] for slug in item["sources"] if slug in source_infos)
+
+    facts = {
+        q["slug"]: FactSpec(
+            name=q["slug"],
+            kind=q["kind"],
+            choices=tuple(c["value"] for c in q["choices"]),
+            min_value=q["min_value"],
+            max_value=q["max_value"],
+            not_sure=q["kind"] == "boolean" and q["allow_not_sure"],
+        )
+        for q in data["questions"]
+    }
     question_infos = {
-        q.slug: QuestionInfo(
-            fact=q.slug,
-            topic=q.topic.slug,
-            kind=q.kind,
-            text=q.text,
-            short_label=q.short_label,
-            hint=q.hint,
-            why_we_ask=q.why_we_ask,
-            choices=tuple(ChoiceInfo(c.value, c.label, c.hint) for c in q.choices.all()),
-            min_value=q.min_value,
-            max_value=q.max_value,
-            unit=q.unit,
-            allow_not_sure=q.allow_not_sure,
+        q["slug"]: QuestionInfo(
+            fact=q["slug"],
+            topic=q["topic"],
+            kind=q["kind"],
+            text=q["text"],
+            short_label=q["short_label"],
+            hint=q["hint"],
+            why_we_ask=q["why_we_ask"],
+            choices=tuple(ChoiceInfo(c["value"], c["label"], c["hint"]) for c in q["choices"]),
+            min_value=q["min_value"],
+            max_value=q["max_value"],
+            unit=q["unit"],
+            allow_not_sure=q["allow_not_sure"],
             ask_when=(
-                criteria.parse(q.ask_when, facts, where=f"question {q.slug}")
-                if q.ask_when
+                criteria.parse(q["ask_when"], facts, where=f"question {q['slug']}")
+                if q["ask_when"]
                 else None
             ),
-            unsure_words=q.unsure_words,
+            unsure_words=q["unsure_words"],
         )
-        for q in questions
+        for q in data["questions"]
     }
     topic_questions = {
-        t.slug: tuple(info for info in question_infos.values() if info.topic == t.slug)
-        for t in topics
+        t["slug"]: tuple(info for info in question_infos.values() if info.topic == t["slug"])
+        for t in data["topics"]
     }
     topic_infos = tuple(
         TopicInfo(
-            t.slug,
-            t.title,
-            t.intro,
-            t.kind,
-            topic_questions[t.slug],
-            unconditional=all(q.ask_when is None for q in topic_questions[t.slug]),
+            t["slug"],
+            t["title"],
+            t["intro"],
+            t["kind"],
+            topic_questions[t["slug"]],
+            unconditional=all(q.ask_when is None for q in topic_questions[t["slug"]]),
         )
-        for t in topics
+        for t in data["topics"]
     )
-
-    rules_by_cause: dict[int, list[EvidenceSpec]] = {}
-    for rule in rules:
-        rules_by_cause.setdefault(rule.cause_id, []).append(
-            EvidenceSpec(
-                slug=rule.slug,
-                test=criteria.parse(rule.criteria, facts, where=f"rule {rule.slug}"),
-                weight=rule.weight,
-                statement=rule.statement,
-            )
-        )
     ruleset = RuleSet(
         facts=facts,
         red_flags=tuple(
             RedFlagSpec(
-                slug=flag.slug,
-                title=flag.title,
-                urgency=flag.urgency,
-                test=criteria.parse(flag.criteria, facts, where=f"red flag {flag.slug}"),
-                action=flag.action,
-                safety_net=localise(flag.safety_net),
-                facts=frozenset(criteria.facts_in(flag.criteria)),
+                slug=flag["slug"],
+                title=flag["title"],
+                urgency=flag["urgency"],
+                test=criteria.parse(flag["criteria"], facts, where=f"red flag {flag['slug']}"),
+                action=flag["action"],
+                safety_net=localise(flag["safety_net"]),
+                facts=frozenset(criteria.facts_in(flag["criteria"])),
             )
-            for flag in red_flags
+            for flag in data["red_flags"]
         ),
         causes=tuple(
             CauseSpec(
-                cause.slug, cause.title, cause.urgency, tuple(rules_by_cause.get(cause.pk, ()))
+                cause["slug"],
+                cause["title"],
+                cause["urgency"],
+                tuple(
+                    EvidenceSpec(
+                        slug=rule["slug"],
+                        test=criteria.parse(rule["criteria"], facts, where=f"rule {rule['slug']}"),
+                        weight=_weight(rule),
+                        statement=rule["statement"],
+                    )
+                    for rule in cause["rules"]
+                ),
             )
-            for cause in causes
+            for cause in data["causes"]
         ),
     )
     return ContentSnapshot(
@@ -277,30 +400,31 @@ def build_snapshot(token: str = "") -> ContentSnapshot:
         topics=topic_infos,
         questions=question_infos,
         causes={
-            c.slug: CauseInfo(
-                slug=c.slug,
-                title=c.title,
-                summary=c.summary,
-                explanation=render_markdown(c.explanation),
-                self_care=render_markdown(c.self_care),
-                when_to_get_help=render_markdown(c.when_to_get_help),
-                urgency=c.urgency,
-                sources=tuple(_source(s) for s in c.sources.all()),
-                last_reviewed=c.last_reviewed,
-                next_review_due=c.next_review_due,
+            c["slug"]: CauseInfo(
+                slug=c["slug"],
+                title=c["title"],
+                summary=c["summary"],
+                explanation=render_markdown(c["explanation"]),
+                self_care=render_markdown(c["self_care"]),
+                when_to_get_help=render_markdown(c["when_to_get_help"]),
+                urgency=c["urgency"],
+                sources=sources_of(c),
+                last_reviewed=_day(c["last_reviewed"]),
+                next_review_due=_day(c["next_review_due"]),
             )
-            for c in causes
+            for c in data["causes"]
         },
         red_flags={
-            f.slug: RedFlagInfo(
-                slug=f.slug,
-                title=f.title,
-                urgency=f.urgency,
-                action=render_markdown(f.action),
-                why_it_matters=render_markdown(f.why_it_matters),
-                safety_net=localise(f.safety_net),
-                sources=tuple(_source(s) for s in f.sources.all()),
+            f["slug"]: RedFlagInfo(
+                slug=f["slug"],
+                title=f["title"],
+                urgency=f["urgency"],
+                action=render_markdown(f["action"]),
+                why_it_matters=render_markdown(f["why_it_matters"]),
+                safety_net=localise(f["safety_net"]),
+                sources=sources_of(f),
             )
-            for f in red_flags
+            for f in data["red_flags"]
         },
+        release=release,
     )

@@ -5,4 +5,4 @@ Every content page keeps a history (who, when, what changed) and can revert it; 
 judged by the safety gate (``triage.gate``) before it is committed.
 """
 
-from triage.admin import content, safety  # noqa: F401  (registers the model admins)
+from triage.admin import content, releases, safety  # noqa: F401  (registers the model admins)

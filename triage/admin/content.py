@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,8 +23,9 @@ from triage.admin.forms import (
     RedFlagForm,
     a_year_after,
 )
+from triage.criteria import CriteriaError
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
-from triage.selectors import get_content
+from triage.selectors import build_snapshot
 from triage.views import CauseView
 
 
@@ -42,7 +44,8 @@ class ReviewFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         soon = today + datetime.timedelta(days=30)
         if self.value() == "overdue":
-            return queryset.filter(next_review_due__lt=today)
+            # Never reviewed (a red flag with no date yet) counts as overdue.
+            return queryset.filter(Q(next_review_due__lt=today) | Q(next_review_due__isnull=True))
         if self.value() == "due_soon":
             return queryset.filter(next_review_due__gte=today, next_review_due__lte=soon)
         if self.value() == "current":
@@ -100,13 +103,53 @@ class QuestionAdmin(ContentAdmin):
     ]
 
 
+class SignOffMixin:
+    """The "Mark as reviewed today" action and the overdue column of causes and red flags."""
+
+    @admin.display(boolean=True, description=_("review overdue"))
+    def review_overdue(self, obj):
+        return obj.next_review_due is None or obj.next_review_due < timezone.localdate()
+
+    def has_sign_off_permission(self, request):
+        return request.user.has_perm(gate.SIGN_OFF_PERMISSION)
+
+    @admin.action(description=_("Mark as reviewed today"), permissions=["sign_off"])
+    def mark_reviewed(self, request, queryset):
+        today = timezone.localdate()
+        for obj in queryset:
+            obj.last_reviewed = today
+            obj.next_review_due = a_year_after(today)
+            obj.save(update_fields=["last_reviewed", "next_review_due"])
+            self.log_change(request, obj, _("Marked as reviewed."))
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item marked as reviewed today.",
+                "%(count)d items marked as reviewed today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(RedFlag)
-class RedFlagAdmin(ContentAdmin):
+class RedFlagAdmin(SignOffMixin, ContentAdmin):
     form = RedFlagForm
-    list_display = ("title", "slug", "urgency", "guidance_row", "order")
-    list_filter = ("urgency",)
+    list_display = (
+        "title",
+        "slug",
+        "urgency",
+        "guidance_row",
+        "order",
+        "next_review_due",
+        "review_overdue",
+    )
+    list_filter = ("urgency", ReviewFilter)
     search_fields = ("title", "slug", "action", "why_it_matters", "guidance_row")
     filter_horizontal = ("sources",)
+    actions = ["mark_reviewed"]
     fieldsets = [
         (None, {"fields": ("slug", "title", "order")}),
         (_("Clinical logic"), {"fields": ("urgency", "criteria", "guidance_row")}),
@@ -114,7 +157,7 @@ class RedFlagAdmin(ContentAdmin):
             _("Wording (Markdown)"),
             {"fields": ("action", "why_it_matters", "safety_net")},
         ),
-        (_("Sources"), {"fields": ("sources",)}),
+        (_("Sources and review"), {"fields": ("sources", "last_reviewed", "next_review_due")}),
     ]
 
 
@@ -126,7 +169,7 @@ class EvidenceRuleInline(admin.StackedInline):
 
 
 @admin.register(Cause)
-class CauseAdmin(ContentAdmin):
+class CauseAdmin(SignOffMixin, ContentAdmin):
     form = CauseForm
     inlines = [EvidenceRuleInline]
     list_display = (
@@ -149,33 +192,6 @@ class CauseAdmin(ContentAdmin):
         ),
         (_("Sources and review"), {"fields": ("sources", "last_reviewed", "next_review_due")}),
     ]
-
-    @admin.display(boolean=True, description=_("review overdue"))
-    def review_overdue(self, cause):
-        return cause.next_review_due < timezone.localdate()
-
-    def has_sign_off_permission(self, request):
-        return request.user.has_perm(gate.SIGN_OFF_PERMISSION)
-
-    @admin.action(description=_("Mark as reviewed today"), permissions=["sign_off"])
-    def mark_reviewed(self, request, queryset):
-        today = timezone.localdate()
-        for cause in queryset:
-            cause.last_reviewed = today
-            cause.next_review_due = a_year_after(today)
-            cause.save(update_fields=["last_reviewed", "next_review_due"])
-            self.log_change(request, cause, _("Marked as reviewed."))
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d cause marked as reviewed today.",
-                "%(count)d causes marked as reviewed today.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
 
     def get_urls(self):
         opts = self.model._meta
@@ -217,9 +233,13 @@ class EvidenceRuleAdmin(ContentAdmin):
 def _preview(slug: str) -> dict:
     """
     The cause as the results page shows it (triage/cause.html), with every statement its rules
-    can give: ``item`` (CauseView); nothing when the cause is not public yet.
+    can give: ``item`` (CauseView), from the draft; nothing when the draft's content does not
+    load or has no such cause.
     """
-    snapshot = get_content()
+    try:
+        snapshot = build_snapshot()  # the draft: what this cause will look like once approved
+    except CriteriaError:
+        return {}
     info = snapshot.causes.get(slug)
     spec = next((c for c in snapshot.ruleset.causes if c.slug == slug), None)
     if info is None or spec is None:

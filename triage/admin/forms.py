@@ -88,8 +88,12 @@ class RedFlagForm(forms.ModelForm):
             "why_it_matters",
             "safety_net",
             "sources",
+            "last_reviewed",
+            "next_review_due",
         ]
         field_classes = {"criteria": CriteriaField}
+
+    clean_last_reviewed = CauseForm.clean_last_reviewed
 
 
 class EvidenceRuleForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from triage.admin.forms import SafetyCaseForm
 from triage.criteria import CriteriaError
 from triage.models import SafetyCase
 from triage.safety import safety_report
-from triage.selectors import get_content
+from triage.selectors import build_snapshot
 
 
 @admin.register(SafetyCase)
@@ -37,8 +37,8 @@ class SafetyCaseAdmin(VersionAdmin):
 
     def run_view(self, request):
         """
-        Every case against the content as it is now: the clinical figures (the same table as
-        ``manage.py cases``), then each case, pass or fail, and what differs.
+        Every case against the draft content as it is now: the clinical figures (the same table
+        as ``manage.py cases``), then each case, pass or fail, and what differs.
         """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
@@ -46,7 +46,7 @@ class SafetyCaseAdmin(VersionAdmin):
         cases = list(SafetyCase.objects.order_by("slug"))
         results = []
         try:
-            results = gate.run_cases(get_content(), cases)
+            results = gate.run_cases(build_snapshot(), cases)
         except CriteriaError as problem:
             error = str(problem)
         report = safety_report(results)

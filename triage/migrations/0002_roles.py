@@ -31,6 +31,7 @@ ROLE_PERMISSIONS = {
         "change_choice",
         "change_redflag",
         "change_cause",
+        "view_release",
     ],
     REVIEWER: [
         *(
@@ -39,6 +40,8 @@ ROLE_PERMISSIONS = {
             for action in ("view", "add", "change", "delete")
         ),
         *CUSTOM_PERMISSIONS,
+        "view_release",
+        "publish_release",
     ],
 }
 

@@ -25,6 +25,13 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to create: the content is already there.")
         if report.kept:
             self.stdout.write(f"Left {report.kept} existing rows as they are.")
+        if report.release is not None:
+            self.stdout.write(f"Published the content as release {report.release.number}.")
+        elif report.total_created:
+            self.stdout.write(
+                "The new rows are in the draft: a clinical reviewer publishes them from "
+                "Releases > Review the draft."
+            )
         if report.skipped_deleted:
             self.stdout.write(
                 f"Did not re-create {report.skipped_deleted} rows deleted in the admin "
