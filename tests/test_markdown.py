@@ -148,6 +148,7 @@ def test_hostile_text_saved_in_the_admin_never_reaches_the_public_content(client
         data.update({name: attack[:300] if name == "safety_net" else attack for name in fields})
         assert client.post(url, data).status_code == 302
 
+    publish_draft()
     content = get_content()
     shown = content.causes["test-clot"]
     for html in (shown.explanation, shown.self_care, shown.when_to_get_help):

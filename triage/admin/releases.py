@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from triage import gate, review, services
 from triage.criteria import CriteriaError
@@ -94,16 +94,21 @@ class ReleaseAdmin(admin.ModelAdmin):
     def get_urls(self):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}"
+        writes = require_http_methods(["GET", "HEAD", "POST"])
         return [
-            path("review/", self.admin_site.admin_view(self.review_view), name=f"{name}_review"),
+            path(
+                "review/",
+                self.admin_site.admin_view(writes(self.review_view)),
+                name=f"{name}_review",
+            ),
             path(
                 "review/preview/",
-                self.admin_site.admin_view(self.preview_view),
+                self.admin_site.admin_view(require_safe(self.preview_view)),
                 name=f"{name}_preview",
             ),
             path(
                 "<path:object_id>/rollback/",
-                self.admin_site.admin_view(self.rollback_view),
+                self.admin_site.admin_view(writes(self.rollback_view)),
                 name=f"{name}_rollback",
             ),
             *super().get_urls(),
@@ -132,7 +137,6 @@ class ReleaseAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
-    @require_http_methods(["GET", "HEAD", "POST"])
     def review_view(self, request):
         """The draft against what is live; approving it (a POST) publishes the next release."""
         if not self.has_view_permission(request):
@@ -182,7 +186,6 @@ class ReleaseAdmin(admin.ModelAdmin):
             )
         )
 
-    @require_http_methods(["GET", "HEAD", "POST"])
     def rollback_view(self, request, object_id):
         """Publish an earlier release's content again: a confirmation page, then a POST."""
         if not services.can_publish(request.user):
