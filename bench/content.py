@@ -5,14 +5,16 @@ snapshot, the rule set and the results page all carry it. The copied questions s
 that are never asked (their condition, ``age >= 1000``, is never true), so the journey is the same
 pages as with the shipped content.
 
-Rows are written with ``bulk_create``, which sends no signals: ``bump_content_version`` is called
-once at the end, as an editor's save would.
+Rows are written with ``bulk_create`` into the draft, then published at once as the next release
+(the public pages read only releases), as a reviewer's approval would.
 """
 
 import copy
 
-from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Topic
-from triage.selectors import bump_content_version
+from django.utils import timezone
+
+from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Release, Topic
+from triage.selectors import content_data
 
 NEVER = {"fact": "age", "gte": 1000}
 
@@ -87,7 +89,12 @@ def add_synthetic_content(factor: int) -> dict[str, int]:
             for old, new in zip(causes, new_causes, strict=True)
             for r in old.rules.all()
         )
-    bump_content_version()
+    latest = Release.objects.order_by("-number").first()
+    Release.objects.create(
+        number=(latest.number if latest else 0) + 1,
+        published_at=timezone.now(),
+        content=content_data(),
+    )
     return {
         "topics": Topic.objects.count(),
         "questions": Question.objects.count(),

@@ -104,7 +104,7 @@ def test_one_session_alternating_between_two_servers_gets_the_same_result(two_se
     assert assess(site, journey.answers) == shown
 
 
-def test_an_admin_edit_through_one_server_shows_on_the_other_at_the_next_request(
+def test_an_edit_approved_through_one_server_shows_on_the_other_at_the_next_request(
     two_servers, person
 ):
     site, first, second, _ = two_servers
@@ -114,7 +114,8 @@ def test_an_admin_edit_through_one_server_shows_on_the_other_at_the_next_request
     assert 'id="cause-dvt"' in before
 
     site.env["DJANGO_SUPERUSER_PASSWORD"] = "a long passphrase 42"
-    site.manage("createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org")
+    for name in ("editor", "approver"):
+        site.manage("createsuperuser", "--noinput", "--username", name, "--email", "e@example.org")
     pk = site.manage(
         "shell", "-c", "from triage.models import Cause; print(Cause.objects.get(slug='dvt').pk)"
     ).stdout.split()[-1]
@@ -132,6 +133,18 @@ def test_an_admin_edit_through_one_server_shows_on_the_other_at_the_next_request
         page.click("input[name=_save]")
     assert page.url.startswith(f"{first.url}/admin/triage/cause/"), page.content()
     assert "/change/" not in page.url, "the admin refused the edit"
+    # In the draft only, until someone else approves it.
+    assert edited not in get("/result/").html
+
+    page.context.clear_cookies()
+    page.goto(f"{first.url}/admin/login/")
+    page.fill("#id_username", "approver")
+    page.fill("#id_password", "a long passphrase 42")
+    page.click("input[type=submit]")
+    page.goto(f"{first.url}/admin/triage/release/review/")
+    with page.expect_navigation():
+        page.click("#approve")
+    assert "is live" in page.content(), page.content()
 
     after = get("/result/")
     assert after.status == 200 and after.path == "/result/"
