@@ -383,6 +383,7 @@ def test_every_page_shows_the_emergency_number_the_deployment_sets(client, conte
 
 
 def test_answers_are_pruned_again_once_the_content_changes(client, content):
+    from tests.admin_support import publish_draft
     from triage.models import Choice
     from triage.selectors import get_content
 
@@ -391,10 +392,11 @@ def test_answers_are_pruned_again_once_the_content_changes(client, content):
     client.post(url("about-you"), form_data(content, "about-you", full))
     assert client.session["pruned_for"] == content.token
     assert client.get(url("the-pain")).status_code == 200
-    # An editor removes the choice this person gave: it is no longer an answer, so the
+    # The choice this person gave is removed and published: it is no longer an answer, so the
     # question is asked again, although the answers were pruned before the change.
     question = next(q for q in content.topics[1].questions if q.kind == "choice")
     Choice.objects.filter(question__slug=question.fact, value=full[question.fact]).delete()
+    publish_draft()
     assert get_content().token != content.token
     response = client.get(url("the-pain"))
     assert response.status_code == 302 and response["Location"] == url("about-you")
