@@ -52,7 +52,8 @@ def preview(request):
         context |= {"current": topic.slug, "next_url": next_url}
     elif request.GET.get("case"):
         case = get_object_or_404(SafetyCase, slug=request.GET["case"])
-        page = {"page_title": _("Your results"), **views.result_context(Journey.of(draft, case.answers))}
+        journey = Journey.of(draft, case.answers)
+        page = {"page_title": _("Your results"), **views.result_context(journey)}
         template = "triage/result.html#region"
         printout = request.GET.get("print") == "1"
         context |= {

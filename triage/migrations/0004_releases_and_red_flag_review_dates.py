@@ -17,7 +17,7 @@ def _roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0002_roles'),
+        ('triage', '0003_safetycase_atypical'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
