@@ -138,3 +138,20 @@ def test_a_deployment_elsewhere_shows_its_own_emergency_number(settings):
     assert "NHS 111" not in urgent.action
     assert "your out-of-hours doctor" in urgent.action
     assert all("999" not in flag.safety_net for flag in snapshot.ruleset.red_flags)
+
+
+def test_a_release_stored_before_a_field_existed_still_loads_with_its_default():
+    from triage import review
+
+    content = selectors.content_data()
+    older = {**content, "questions": [dict(q) for q in content["questions"]]}
+    for question in older["questions"]:
+        del question["why_we_ask"]  # as if the field had been added after this release
+
+    snapshot = selectors.snapshot_from_data(older)
+
+    assert {q.why_we_ask for q in snapshot.questions.values()} == {""}
+    blank = selectors.content_data()
+    for question in blank["questions"]:
+        question["why_we_ask"] = ""
+    assert review.compare(older, blank) == []

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from triage.markdown import render_markdown
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
+from triage.selectors import complete
 
 # The NHS writes for a reading age of 9 to 11; text needing an older reader is flagged.
 READING_AGE_TARGET = 11
@@ -192,10 +193,12 @@ def _compare_lists(kind: Kind, old: list, new: list, key: str, prefix: str = "")
 
 def compare(live: dict | None, draft: dict) -> list[ItemChange]:
     """Every item added, removed or changed from ``live`` (None: nothing yet) to ``draft``."""
+    # Fields a release stored before they existed count as their defaults, not as changes.
+    live, draft = complete(live) if live else None, complete(draft)
     changes = []
     for kind in KINDS:
-        old = live.get(kind.key, []) if live else []
-        changes.extend(_compare_lists(kind, old, draft.get(kind.key, []), "slug"))
+        old = live[kind.key] if live else []
+        changes.extend(_compare_lists(kind, old, draft[kind.key], "slug"))
     return changes
 
 

@@ -200,58 +200,26 @@ def fact_specs(questions) -> dict[str, FactSpec]:
 CONTENT_KINDS = ("sources", "topics", "questions", "red_flags", "causes")
 EMPTY_CONTENT: dict = {kind: [] for kind in CONTENT_KINDS}
 
-SOURCE_FIELDS = ("slug", "title", "publisher", "url", "note", "to_confirm")
-TOPIC_FIELDS = ("slug", "title", "intro", "kind", "order")
-QUESTION_FIELDS = (
-    "slug",
-    "order",
-    "kind",
-    "text",
-    "short_label",
-    "hint",
-    "why_we_ask",
-    "min_value",
-    "max_value",
-    "unit",
-    "allow_not_sure",
-    "unsure_words",
-    "ask_when",
-)
-CHOICE_FIELDS = ("value", "label", "hint", "order")
-RED_FLAG_FIELDS = (
-    "slug",
-    "title",
-    "urgency",
-    "criteria",
-    "action",
-    "why_it_matters",
-    "safety_net",
-    "guidance_row",
-    "order",
-    "last_reviewed",
-    "next_review_due",
-)
-CAUSE_FIELDS = (
-    "slug",
-    "title",
-    "summary",
-    "explanation",
-    "self_care",
-    "when_to_get_help",
-    "urgency",
-    "order",
-    "last_reviewed",
-    "next_review_due",
-)
-RULE_FIELDS = ("slug", "criteria", "direction", "strength", "statement", "order")
+
+def data_fields(model) -> list:
+    """The fields of a content model kept in its data: all but the id and links to other rows."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.is_relation]
 
 
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _fields(obj, names) -> dict:
-    return {name: _plain(getattr(obj, name)) for name in names}
+def _fields(obj) -> dict:
+    return {f.name: _plain(f.value_from_object(obj)) for f in data_fields(type(obj))}
+
+
+def with_defaults(model, item: dict) -> dict:
+    """
+    ``item`` with the default of each field it lacks: a release stored before a field was
+    added to the model still makes a snapshot, with what a new row would hold.
+    """
+    return {**{f.name: _plain(f.get_default()) for f in data_fields(model)}, **item}
 
 
 def content_data() -> dict:
@@ -264,27 +232,50 @@ def content_data() -> dict:
     )
     rules = Prefetch("rules", queryset=EvidenceRule.objects.order_by("order", "slug"))
     return {
-        "sources": [_fields(s, SOURCE_FIELDS) for s in Source.objects.order_by("title", "slug")],
-        "topics": [_fields(t, TOPIC_FIELDS) for t in Topic.objects.order_by("order", "slug")],
+        "sources": [_fields(s) for s in Source.objects.order_by("title", "slug")],
+        "topics": [_fields(t) for t in Topic.objects.order_by("order", "slug")],
         "questions": [
             {
-                **_fields(q, QUESTION_FIELDS),
+                **_fields(q),
                 "topic": q.topic.slug,
-                "choices": [_fields(c, CHOICE_FIELDS) for c in q.choices.all()],
+                "choices": [_fields(c) for c in q.choices.all()],
             }
             for q in questions
         ],
         "red_flags": [
-            {**_fields(f, RED_FLAG_FIELDS), "sources": [s.slug for s in f.sources.all()]}
+            {**_fields(f), "sources": [s.slug for s in f.sources.all()]}
             for f in RedFlag.objects.prefetch_related(sources).order_by("order", "slug")
         ],
         "causes": [
             {
-                **_fields(c, CAUSE_FIELDS),
+                **_fields(c),
                 "sources": [s.slug for s in c.sources.all()],
-                "rules": [_fields(r, RULE_FIELDS) for r in c.rules.all()],
+                "rules": [_fields(r) for r in c.rules.all()],
             }
             for c in Cause.objects.prefetch_related(sources, rules).order_by("order", "slug")
+        ],
+    }
+
+
+def complete(data: dict) -> dict:
+    """Content data with every field of every item (``with_defaults``)."""
+    return {
+        "sources": [with_defaults(Source, s) for s in data["sources"]],
+        "topics": [with_defaults(Topic, t) for t in data["topics"]],
+        "questions": [
+            {
+                **with_defaults(Question, q),
+                "choices": [with_defaults(Choice, c) for c in q["choices"]],
+            }
+            for q in data["questions"]
+        ],
+        "red_flags": [with_defaults(RedFlag, f) for f in data["red_flags"]],
+        "causes": [
+            {
+                **with_defaults(Cause, c),
+                "rules": [with_defaults(EvidenceRule, r) for r in c["rules"]],
+            }
+            for c in data["causes"]
         ],
     }
 
@@ -305,6 +296,7 @@ def _weight(rule: dict) -> int:
 
 def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> ContentSnapshot:
     """The frozen snapshot of content given as plain data (``content_data`` or a release)."""
+    data = complete(data)
     source_infos = {
         s["slug"]: SourceInfo(s["slug"], s["title"], s["publisher"], s["url"])
         for s in data["sources"]
