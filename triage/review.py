@@ -89,17 +89,36 @@ class FieldChange:
 
     @property
     def words(self) -> SafeString:
-        """The change word by word: removed words in <del>, added ones in <ins>, escaped."""
-        old, new = re.split(r"(\s+)", self.before), re.split(r"(\s+)", self.after)
+        """
+        The change word by word: removed words in <del>, added ones in <ins>, escaped. When most
+        of the text changed, the old text and then the new, whole, which reads better.
+        """
+        # Each word with the space after it, so that a change reads as whole words.
+        old = re.findall(r"\S+\s*|\s+", self.before)
+        new = re.findall(r"\S+\s*|\s+", self.after)
+        matcher = difflib.SequenceMatcher(None, old, new)
+        if matcher.ratio() < MOSTLY_CHANGED:
+            return _marked(self.before, self.after)
         parts = []
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
-            if op in ("delete", "replace"):
-                parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
-            if op in ("insert", "replace"):
-                parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 parts.append(escape("".join(old[i1:i2])))
-        return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+            else:
+                parts.append(_marked("".join(old[i1:i2]), "".join(new[j1:j2])))
+        return mark_safe("".join(parts))  # noqa: S308 (every piece escaped)
+
+
+# Below this share of words in common, a text counts as rewritten rather than edited.
+MOSTLY_CHANGED = 0.5
+
+
+def _marked(before: str, after: str) -> SafeString:
+    parts = []
+    if before:
+        parts.append(f"<del>{escape(before)}</del>")
+    if after:
+        parts.append(f"<ins>{escape(after)}</ins>")
+    return mark_safe(" ".join(parts))  # noqa: S308 (escaped)
 
 
 @dataclass

@@ -46,12 +46,14 @@ def judged(live: Release | None, data: dict) -> dict:
     live_snapshot = services.live_snapshot(live)
     verdict, results = gate.judge_release(live_snapshot, data)
     changes = review.compare(live.content if live else None, data)
+    cases = _case_table(live_snapshot, results)
     return {
         "live": live,
         "changes": changes,
         "hard_to_read": [(c, f) for c in changes for f in c.hard_to_read],
         "verdict": verdict,
-        "cases": _case_table(live_snapshot, results),
+        "cases": cases,
+        "changed_cases": [row for row in cases if row["changed"]],
         "failed_count": sum(1 for r in results if not r.passed),
         "reading_age_target": review.READING_AGE_TARGET,
     }
