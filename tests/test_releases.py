@@ -323,3 +323,19 @@ def test_a_red_flag_is_signed_off_by_a_reviewer(reviewer, world):
     flag.refresh_from_db()
     assert flag.last_reviewed == timezone.localdate()
     assert flag.next_review_due.year == timezone.localdate().year + 1
+
+
+def test_content_seeded_into_a_site_with_releases_waits_in_the_draft():
+    Cause.objects.filter(slug="footwear").delete()
+    publish_draft()
+    assert "footwear" not in get_content().causes
+
+    report = services.seed_content(restore_deleted=True)
+
+    assert report.created and report.release is None
+    assert "footwear" in build_snapshot().causes
+    assert "footwear" not in get_content().causes
+    # Seeded rows have no author: any reviewer may approve them.
+    assert services.draft_authors(services.latest_release()) == []
+    publish_draft()
+    assert "footwear" in get_content().causes
