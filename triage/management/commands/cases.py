@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from triage import gate
 from triage.criteria import CriteriaError
 from triage.safety import SafetyReport, safety_report
-from triage.selectors import get_content
+from triage.selectors import build_snapshot
 
 
 class Command(BaseCommand):
@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            results = gate.run_cases(get_content())
+            # The content rows: the draft, which is what a reviewer approves next.
+            results = gate.run_cases(build_snapshot())
         except CriteriaError as problem:
             raise CommandError(f"the content cannot be loaded: {problem}", returncode=2) from None
         report = safety_report(results)
