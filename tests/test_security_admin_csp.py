@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.journeys import POSSIBLE_CLOT, Page, walk
-from triage.models import Cause, Question
+from triage.models import Cause, Question, Release
 
 PASSWORD = "a long passphrase 42"
 
@@ -66,6 +66,9 @@ def test_the_admin_works_under_the_content_security_policy(seeded_live_server, w
         f"/admin/triage/question/{question.pk}/change/",
         "/admin/triage/question/add/",
         f"/admin/triage/cause/{cause.pk}/history/",
+        "/admin/triage/release/",
+        f"/admin/triage/release/{Release.objects.get().pk}/change/",
+        "/admin/triage/release/review/",
     ]
     for path in visits:
         response = tab.goto(f"{base}{path}")
