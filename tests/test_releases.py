@@ -7,6 +7,7 @@ import io
 
 import pytest
 import reversion
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -339,3 +340,43 @@ def test_content_seeded_into_a_site_with_releases_waits_in_the_draft():
     assert services.draft_authors(services.latest_release()) == []
     publish_draft()
     assert "footwear" in get_content().causes
+
+
+def test_the_preview_shows_the_public_pages_with_the_draft_content(client, published):
+    client.force_login(make_user("editor", EDITOR))
+    question = Question.objects.select_related("topic").order_by("topic__order", "order").first()
+    Question.objects.filter(pk=question.pk).update(text="A question worded in the draft?")
+    Cause.objects.filter(pk=published["cause"].pk).update(summary="A summary in the draft.")
+    preview = admin_url(Release, "preview")
+
+    step = client.get(preview, {"step": question.topic.slug})
+    results = client.get(preview, {"case": "case-swollen-warm"})
+    printout = client.get(preview, {"case": "case-swollen-warm", "print": "1"})
+    onward = client.post(f"{preview}?step={question.topic.slug}")
+
+    page = step.content.decode()
+    assert step.status_code == 200
+    assert "Preview of the draft" in page
+    assert "A question worded in the draft?" in page
+    assert 'id="region"' in page
+    shown = results.content.decode()
+    assert "A summary in the draft." in shown and "Old summary." not in shown
+    assert "Draft content, not published" in shown
+    assert "css/print" in printout.content.decode()
+    assert onward.status_code == 302 and "step=" in onward["Location"]
+    # The public still sees the release.
+    assert get_content().questions[question.slug].text != "A question worded in the draft?"
+
+
+def test_the_results_page_names_the_release(client, published):
+    session = client.session
+    session["answers"] = {"chest_pain_or_breathless": True}
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+    response = client.get("/result/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+
+    assert f"Content release {published['release'].number}" in page

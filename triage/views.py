@@ -249,6 +249,13 @@ def _show_step(
 def _step_page(
     request: HttpRequest, journey: Journey, topic: TopicInfo, form: StepForm, *, changing: bool
 ) -> HttpResponse:
+    return _render(
+        request, "triage/step.html", step_context(journey, topic, form, changing=changing)
+    )
+
+
+def step_context(journey: Journey, topic: TopicInfo, form: StepForm, *, changing: bool) -> dict:
+    """What a question page shows (also the admin's preview of the draft)."""
     steps = journey.progress.active
     position = next((i for i, t in enumerate(steps) if t.slug == topic.slug), 0)
     if changing:
@@ -262,19 +269,15 @@ def _step_page(
     title = topic.title
     if form.errors:
         title = _("Error: %(title)s") % {"title": title}
-    return _render(
-        request,
-        "triage/step.html",
-        {
-            "page_title": title,
-            "topic": topic,
-            "form": form,
-            "back_url": back_url,
-            "step_number": position + 1,
-            "step_count": len(steps),
-            "follow_up": follow_up,
-        },
-    )
+    return {
+        "page_title": title,
+        "topic": topic,
+        "form": form,
+        "back_url": back_url,
+        "step_number": position + 1,
+        "step_count": len(steps),
+        "follow_up": follow_up,
+    }
 
 
 @never_cache
@@ -371,6 +374,8 @@ def result_context(journey: Journey) -> dict:
         "flags": flags,
         "bands": bands,
         "answered_steps": journey.answered_steps(),
+        # The content release the results come from (0: the draft, in the admin's preview).
+        "release": snapshot.release,
     }
 
 

@@ -94,7 +94,7 @@ def test_a_change_goes_live_only_when_a_different_reviewer_approves_it_and_rolls
     # The editor sees the review page and the preview, but cannot approve.
     editor.goto(f"{base}/admin/")
     editor.click("#draft-pending a")
-    expect(editor.locator("#changes")).to_contain_text(EDITED)
+    expect(editor.locator("#changes ins")).to_have_text(EDITED)
     expect(editor.locator("#approve-form")).to_have_count(0)
     expect(editor.locator("#approve-unavailable")).to_contain_text("Only a clinical reviewer")
     refused = _crafted_post(editor, editor.url, {"note": "Publishing it myself."})

@@ -48,6 +48,8 @@ def preview(request):
         # Every question of the page, those asked only after some answers too.
         form = StepForm(topic=topic, questions=list(topic.questions), action=_url(step=slug))
         page = views.step_context(Journey(draft, {}), topic, form, changing=False)
+        previous = topics[index - 1] if index else None
+        page["back_url"] = _url(step=previous.slug) if previous else context["review_url"]
         template = "triage/step.html#region"
         context |= {"current": topic.slug, "next_url": next_url}
     elif request.GET.get("case"):

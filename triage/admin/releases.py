@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from triage import gate, review, services
 from triage.criteria import CriteriaError
@@ -105,7 +105,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             ),
             path(
                 "review/preview/",
-                self.admin_site.admin_view(require_safe(self.preview_view)),
+                self.admin_site.admin_view(writes(self.preview_view)),
                 name=f"{name}_preview",
             ),
             path(
@@ -231,4 +231,4 @@ class ReleaseAdmin(admin.ModelAdmin):
 
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return preview(request, self._context)
+        return preview(request)
