@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.journeys import POSSIBLE_CLOT, Page, walk
-from triage.models import Cause, Question, Release
+from triage.models import Cause, Question, Release, SafetyCase, Topic
 
 PASSWORD = "a long passphrase 42"
 
@@ -69,6 +69,9 @@ def test_the_admin_works_under_the_content_security_policy(seeded_live_server, w
         "/admin/triage/release/",
         f"/admin/triage/release/{Release.objects.get().pk}/change/",
         "/admin/triage/release/review/",
+        f"/admin/triage/release/review/preview/?step={Topic.objects.order_by('order').first().slug}",
+        f"/admin/triage/release/review/preview/?case={SafetyCase.objects.first().slug}",
+        f"/admin/triage/release/review/preview/?case={SafetyCase.objects.first().slug}&print=1",
     ]
     for path in visits:
         response = tab.goto(f"{base}{path}")
