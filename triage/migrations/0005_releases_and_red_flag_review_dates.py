@@ -17,7 +17,7 @@ def _roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0003_safetycase_atypical'),
+        ('triage', '0004_question_unsure_words_source_to_confirm'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
