@@ -16,7 +16,7 @@ import pytest
 from tests.servers import POSTGRES, http_driver, prepare_site, shared_site
 
 HELD_FOR = 60  # seconds the lock is held at most; a page must come long before
-TABLE = "triage_contentversion"  # the version token, read by every page
+TABLE = "triage_release"  # the newest release's token, read by every page
 
 
 class HeldLock(threading.Thread):
@@ -106,7 +106,7 @@ def test_a_write_lock_held_on_sqlite_gives_the_503_page_not_a_hang(tmp_path):
         def __enter__(self):
             self.db = sqlite3.connect(database, timeout=20, isolation_level=None)
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(f"UPDATE {TABLE} SET counter = counter")
+            self.db.execute(f"UPDATE {TABLE} SET number = number")
             return self
 
         def __exit__(self, *exc):
