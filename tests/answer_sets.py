@@ -33,14 +33,14 @@ def default_answer(question):
 
 
 def complete_answers(content, overrides=None) -> dict:
-    """Every applicable question answered: the overrides, else a plain default."""
+    """Every question asked answered: the overrides, else a plain default."""
     overrides = overrides or {}
     answers: dict = {}
     while True:
         step = Journey(content, answers).first_unanswered_step()
         if step is None:
             return answers
-        for question in questionnaire.applicable_questions(step, answers):
+        for question in questionnaire.Journey(content, answers).applicable_questions(step):
             if question.fact not in answers:
                 answers[question.fact] = overrides.get(question.fact, default_answer(question))
         if Journey.of(content, answers).assessment.is_emergency:
@@ -50,7 +50,7 @@ def complete_answers(content, overrides=None) -> dict:
 def form_data(content, slug: str, answers: dict) -> dict:
     """The POST body a person would send on step ``slug`` to give these answers."""
     topic = questionnaire.get_step(content, slug)
-    questions = questionnaire.applicable_questions(topic, answers)
+    questions = questionnaire.Journey(content, answers).applicable_questions(topic)
     if topic.kind == questionnaire.CHECKLIST:
         ticked = [q.fact for q in questions if answers.get(q.fact)]
         return {"signs": ticked or ["none"]}

@@ -312,12 +312,12 @@ def was_valid_answer(request, body: bytes, content_type: str, before: dict, afte
         return False
     if not content_type.startswith("application/x-www-form-urlencoded"):
         return True  # a multipart post: the server's parser is the only one to trust here
-    pruned = questionnaire.prune(snapshot, before)
-    questions = questionnaire.applicable_questions(topic, pruned)
+    journey = questionnaire.Journey.of(snapshot, before)
+    questions = journey.applicable_questions(topic)
     form = StepForm(QueryDict(body), topic=topic, questions=questions)
     # As the step does: a question that an answer on the same page makes irrelevant is dropped.
     posted = form.valid_alone()
-    questions = [q for q in questions if q.applies(pruned | posted)]
+    questions = [q for q in questions if q.applies(journey.answers | posted)]
     form = StepForm(QueryDict(body), topic=topic, questions=questions)
     return form.is_valid() and all(after.get(k) == v for k, v in form.answers().items())
 

@@ -63,11 +63,12 @@ def test_check_answers_lists_answers_with_change_links(client, content, htmx):
 
 def test_check_answers_without_all_answers_redirects_to_the_first_unanswered(client, content):
     answers = complete_answers(content, CASES["soon"])
-    del answers["smoker"]
+    last = list(answers)[-1]  # the last question asked
+    del answers[last]
     set_answers(client, answers)
     response = client.get(CHECK)
     assert response.status_code == 302
-    assert response["Location"] == "/check/risk-factors/"
+    assert response["Location"] == f"/check/{content.questions[last].topic}/"
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])

@@ -16,14 +16,16 @@ Views, the check-answers page, the results page and tests all decide the next st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from statistics import median
 
 from django.utils.translation import gettext as _
 
 from triage import rules
 from triage.criteria import NOT_SURE
+from triage.relevance import relevant_facts
 from triage.rules import Assessment, evaluate
 from triage.selectors import ContentSnapshot, QuestionInfo, TopicInfo
 
@@ -58,19 +60,7 @@ class Progress:
 
 
 def progress(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Progress:
-    active = []
-    first_unanswered = None
-    for topic in snapshot.topics:
-        questions = applicable_questions(topic, answers)
-        if questions:
-            active.append(topic)
-        if first_unanswered is None and not all(q.fact in answers for q in questions):
-            first_unanswered = topic
-    return Progress(
-        tuple(active),
-        first_unanswered,
-        {topic.slug: position for position, topic in enumerate(snapshot.topics)},
-    )
+    return Journey(snapshot, answers).progress
 
 
 class Journey:
@@ -90,8 +80,48 @@ class Journey:
         return cls(snapshot, prune(snapshot, answers))
 
     @cached_property
+    def relevant(self) -> frozenset[str] | None:
+        """
+        The unanswered facts that can still change the outcome (``triage.relevance``); None
+        when the content has no criteria trees, and then every question that applies is asked.
+        """
+        trees = self.snapshot.criteria
+        return None if trees is None else relevant_facts(trees, self.answers)
+
+    def applicable_questions(self, topic: TopicInfo) -> list[QuestionInfo]:
+        """
+        The questions of the step asked of this person: those that apply (their skip condition
+        holds) and are answered already or can still change the outcome. The emergency
+        checklist is asked in full.
+        """
+        questions = applicable_questions(topic, self.answers)
+        relevant = self.relevant
+        if relevant is None or topic.kind == CHECKLIST:
+            return questions
+        answers = self.answers
+        return [q for q in questions if q.fact in answers or q.fact in relevant]
+
+    def is_answered(self, topic: TopicInfo) -> bool:
+        """Every question of the step asked of this person has an answer (maybe "Not sure")."""
+        answers = self.answers
+        return all(question.fact in answers for question in self.applicable_questions(topic))
+
+    @cached_property
     def progress(self) -> Progress:
-        return progress(self.snapshot, self.answers)
+        active = []
+        first_unanswered = None
+        answers = self.answers
+        for topic in self.snapshot.topics:
+            questions = self.applicable_questions(topic)
+            if questions:
+                active.append(topic)
+            if first_unanswered is None and not all(q.fact in answers for q in questions):
+                first_unanswered = topic
+        return Progress(
+            tuple(active),
+            first_unanswered,
+            {topic.slug: position for position, topic in enumerate(self.snapshot.topics)},
+        )
 
     @cached_property
     def evaluation_input(self) -> dict:
@@ -143,7 +173,7 @@ class Journey:
         words = Words.now()
         result = []
         for topic in self.progress.active:
-            questions = applicable_questions(topic, answers)
+            questions = self.applicable_questions(topic)
             if topic.kind == CHECKLIST:
                 asked = [q for q in questions if q.fact in answers]
                 if not asked:
@@ -262,3 +292,75 @@ def unsure_signs_sentence(
     return _("You were not sure whether %(signs)s: if so, get medical help today.") % {
         "signs": signs
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """A whole journey of someone who answers every question asked with the given facts."""
+
+    answers: dict[str, object]  # what they answered (None: left unknown)
+    pages: tuple[str, ...]  # the question pages shown, in order (one brought back is shown again)
+    questions: int  # questions asked after the emergency checklist
+    emergency: bool
+    shown: tuple[tuple[int, int], ...] = ()  # each page's "Question page n of about m"
+
+    @property
+    def screens(self) -> int:
+        """Pages from the first question page to the results, check your answers included."""
+        return len(self.pages) + (0 if self.emergency else 1) + 1
+
+
+def walk(snapshot: ContentSnapshot, facts: Mapping[str, object]) -> Walk:
+    """
+    Walk the questionnaire as a person whose answers are ``facts``: each question asked gets
+    its value there (``"not_sure"`` included), until the results. A fact left out, or a value
+    the question does not offer, is left unknown (None): neither yes nor no nor "Not sure", as
+    when the rules service is given the facts alone.
+    """
+    answers: dict[str, object] = {}
+    pages: list[str] = []
+    shown: list[tuple[int, int]] = []
+    questions = 0
+    while True:
+        # Not pruned, which would read an unknown answer as "Not sure": a walk only ever adds
+        # answers with values the content allows, so pruning would drop nothing else.
+        journey = Journey(snapshot, answers)
+        step = None if journey.is_emergency else journey.first_unanswered_step()
+        if step is None:
+            return Walk(answers, tuple(pages), questions, journey.is_emergency, tuple(shown))
+        pages.append(step.slug)
+        steps = [topic.slug for topic in journey.progress.active]
+        shown.append((steps.index(step.slug) + 1, len(steps)))
+        for question in journey.applicable_questions(step):
+            if question.fact not in answers:
+                answers[question.fact] = _answer(snapshot, question.fact, facts)
+                questions += step.kind != CHECKLIST
+
+
+@dataclass(frozen=True, slots=True)
+class WalkFigures:
+    """How long the walks that reach the results without an emergency were."""
+
+    count: int
+    questions_median: float
+    questions_largest: int
+    screens_median: float
+    screens_largest: int
+
+
+def walk_figures(walks: Iterable[Walk]) -> WalkFigures:
+    ordinary = [w for w in walks if not w.emergency]
+    questions = [w.questions for w in ordinary] or [0]
+    screens = [w.screens for w in ordinary] or [0]
+    return WalkFigures(
+        len(ordinary), median(questions), max(questions), median(screens), max(screens)
+    )
+
+
+def _answer(snapshot: ContentSnapshot, fact: str, facts: Mapping[str, object]) -> object:
+    value = facts.get(fact)
+    try:
+        snapshot.ruleset.facts[fact].check(value)
+    except ValueError:
+        return None
+    return value

@@ -34,6 +34,7 @@ from triage.models import (
     Source,
     Topic,
 )
+from triage.relevance import Criteria
 from triage.rules import CauseSpec, EvidenceSpec, RedFlagSpec, RuleSet
 
 
@@ -127,6 +128,8 @@ class ContentSnapshot:
     red_flags: dict[str, RedFlagInfo]
     # The number of the content release this is (0: the working draft, or no release yet).
     release: int = 0
+    # The same criteria as trees, for working out which questions can still matter.
+    criteria: Criteria | None = None
 
 
 _lock = threading.Lock()
@@ -386,9 +389,19 @@ def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> Cont
             for cause in data["causes"]
         ),
     )
+    criteria_trees = Criteria.build(
+        facts=facts,
+        red_flags=[(flag["urgency"], flag["criteria"]) for flag in data["red_flags"]],
+        causes=[
+            (cause["slug"], [(_weight(rule), rule["criteria"]) for rule in cause["rules"]])
+            for cause in data["causes"]
+        ],
+        ask_when={q["slug"]: q["ask_when"] for q in data["questions"]},
+    )
     return ContentSnapshot(
         token=token,
         ruleset=ruleset,
+        criteria=criteria_trees,
         topics=topic_infos,
         questions=question_infos,
         causes={

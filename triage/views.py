@@ -159,11 +159,11 @@ def _misplaced(journey: Journey, topic: TopicInfo) -> Destination | None:
     """Where to go instead of ``topic`` when the journey is not at it; None when it is."""
     if not journey.is_reachable(topic):
         return _resume(journey)
-    if not questionnaire.applicable_questions(topic, journey.answers):
+    if not journey.applicable_questions(topic):
         # This step does not apply to these answers: go on as if it had been answered.
         following = journey.next_step(topic)
         return _resume(journey) if following is None else StepPage(following)
-    if not questionnaire.is_answered(topic, journey.answers) and journey.is_emergency:
+    if not journey.is_answered(topic) and journey.is_emergency:
         # The questionnaire has already ended: nobody in an emergency is asked more.
         return RESULT
     return None
@@ -177,7 +177,7 @@ def _after_answer(journey: Journey, topic: TopicInfo, *, changing: bool) -> Dest
     if changing:
         # Follow-up questions that now apply are asked, then back to check your answers.
         return CHECK_ANSWERS if pending is None else StepPage(pending, changing=True)
-    if pending is not None and not questionnaire.is_answered(topic, journey.answers):
+    if pending is not None and not journey.is_answered(topic):
         # An answer on this page brought a follow-up question on the same page.
         return StepPage(topic)
     following = journey.next_step(topic)
@@ -215,7 +215,7 @@ def _posted_form(
     the same page makes irrelevant (statin changed to no drops "statin started recently") is no
     longer asked. Only a question with a condition can stop applying.
     """
-    questions = questionnaire.applicable_questions(topic, journey.answers)
+    questions = journey.applicable_questions(topic)
     action = _step_url(topic, changing=changing)
     form = StepForm(request.POST, topic=topic, questions=questions, action=action)
     if any(question.ask_when is not None for question in questions):
@@ -233,7 +233,7 @@ def _show_step(
     elsewhere = _misplaced(journey, topic)
     if elsewhere is not None:
         return redirect(elsewhere.url)
-    questions = questionnaire.applicable_questions(topic, journey.answers)
+    questions = journey.applicable_questions(topic)
     initial = StepForm.initial_from(
         questions, journey.answers, checklist=topic.kind == questionnaire.CHECKLIST
     )

@@ -1,8 +1,11 @@
+import dataclasses
+
 from django.core.management.base import BaseCommand, CommandError
 
-from triage import gate
+from triage import gate, questionnaire
 from triage.criteria import CriteriaError
-from triage.safety import SafetyReport, safety_report
+from triage.models import SafetyCase
+from triage.safety import CaseSpec, SafetyReport, safety_report
 from triage.selectors import build_snapshot
 
 
@@ -17,11 +20,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             # The content rows: the draft, which is what a reviewer approves next.
-            results = gate.run_cases(build_snapshot())
+            content = build_snapshot()
+            results = gate.run_cases(content)
         except CriteriaError as problem:
             raise CommandError(f"the content cannot be loaded: {problem}", returncode=2) from None
         report = safety_report(results)
         self.write_figures(report)
+        self.write_journeys(content)
         self.write_failures(report)
         serious = report.serious_under_triage
         if serious:
@@ -53,6 +58,42 @@ class Command(BaseCommand):
         self.stdout.write("What each figure counts:")
         for row in report.rows:
             self.stdout.write(f"  {row.spec.label}: {row.spec.definition}")
+        self.stdout.write("")
+
+    def write_journeys(self, content) -> None:
+        """Each case walked through the questionnaire, asked only what can still matter."""
+        cases = [CaseSpec.from_model(case) for case in SafetyCase.objects.order_by("slug")]
+        every_question = dataclasses.replace(content, criteria=None)
+        short = questionnaire.walk_figures(questionnaire.walk(content, c.answers) for c in cases)
+        every = questionnaire.walk_figures(
+            questionnaire.walk(every_question, c.answers) for c in cases
+        )
+        self.stdout.write(
+            f"Questionnaire: the {short.count} cases that do not end in an emergency, each\n"
+            "answered question by question (screens: from the first question page to the\n"
+            "results, check your answers included). Goal: a median of at most 18 questions\n"
+            "and 7 screens."
+        )
+        self.stdout.write("")
+        lines = [
+            ("Figure", "Median", "Largest", "Every question asked (median, largest)"),
+            (
+                "Questions asked",
+                f"{short.questions_median:g}",
+                str(short.questions_largest),
+                f"{every.questions_median:g}, {every.questions_largest}",
+            ),
+            (
+                "Screens",
+                f"{short.screens_median:g}",
+                str(short.screens_largest),
+                f"{every.screens_median:g}, {every.screens_largest}",
+            ),
+        ]
+        widths = [max(len(line[i]) for line in lines) for i in range(3)]
+        for line in lines:
+            cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+            self.stdout.write("  ".join([*cells, line[3]]).rstrip())
         self.stdout.write("")
 
     def write_failures(self, report: SafetyReport) -> None:
