@@ -12,7 +12,7 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
-PUBLIC_URLS = ["/", "/check/emergency/", "/check/the-pain/", "/check/answers/", "/result/"]
+PUBLIC_URLS = ["/", "/check/emergency/", "/check/about-you/", "/check/answers/", "/result/"]
 ADVICE = [
     "Call 999 now if you have calf pain",
     "chest pain, or you are suddenly short of breath",

@@ -84,7 +84,7 @@ def test_one_session_alternating_between_two_servers_gets_the_same_result(two_se
     # posted to one server were read back by the other.
     pages = [(b, m) for b, m, path in balancer.served if balancer.is_page(path)]
     for backend in balancer.backends:
-        assert pages.count((backend, "POST")) >= 3, pages
+        assert pages.count((backend, "POST")) >= 2, pages
         assert pages.count((backend, "GET")) >= 3, pages
     crossings = sum(
         1

@@ -14,6 +14,16 @@ from triage.questionnaire import Journey
 
 HTMX = {"hx-request": "true"}
 NONE_OF_THESE = {"signs": ["none"]}
+# Every answer of the first page after the checklist.
+ABOUT = {
+    "age": "40",
+    "sex": "male",
+    "side": "both_legs",
+    "onset": "gradual",
+    "duration_days": "2",
+    "pain_severity": "mild",
+    "symptoms_getting_worse": "no",
+}
 
 
 def url(slug, change=False):
@@ -59,7 +69,7 @@ def test_an_htmx_history_restore_gets_the_whole_page(client, content):
     assert "<html" in response.content.decode()
 
 
-@pytest.mark.parametrize("slug", ["emergency", "about-you", "the-pain", "risk-factors"])
+@pytest.mark.parametrize("slug", ["emergency", "about-you", "what-brings-it-on", "medicines"])
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_every_step_page_renders_with_its_questions(client, content, slug, htmx):
     answers, _ = answers_up_to(content, slug)
@@ -68,7 +78,9 @@ def test_every_step_page_renders_with_its_questions(client, content, slug, htmx)
     assert response.status_code == 200
     topic = questionnaire.get_step(content, slug)
     html = response.content.decode()
-    for question in questionnaire.applicable_questions(topic, answers):
+    questions = questionnaire.Journey(content, answers).applicable_questions(topic)
+    assert questions
+    for question in questions:
         assert question.text.replace("'", "&#x27;") in html
     assert "Why we ask this" in html
     assert "Continue" in html
@@ -88,7 +100,7 @@ def test_a_valid_htmx_post_answers_with_the_next_page_region_and_its_address(cli
     assert response["HX-Push-Url"] == url("about-you")
     body = response.content.decode()
     assert '<div id="region"' in body and "<html" not in body
-    assert "<title>About you - Calf pain self-check</title>" in body
+    assert "<title>About you and the pain - Calf pain self-check</title>" in body
     assert 'action="/check/about-you/"' in body
     assert "no-store" in response["Cache-Control"] and "HX-Request" in response["Vary"]
     assert session_answers(client) == {q.fact: False for q in content.topics[0].questions}
@@ -135,11 +147,14 @@ def test_an_htmx_emergency_answer_pushes_the_result_where_a_plain_one_redirects(
 
 
 def test_an_htmx_answer_that_brings_a_follow_up_shows_the_same_page_again(client, content):
-    set_answers(client, {q.fact: False for q in content.topics[0].questions})
-    response = client.post(url("about-you"), {"age": "30", "sex": "female"}, headers=HTMX)
-    assert response["HX-Push-Url"] == url("about-you")
+    answers, full = answers_up_to(content, "medicines", case="soon")
+    set_answers(client, answers)
+    data = form_data(content, "medicines", full)
+    data.pop("statin_started_recently")
+    response = client.post(url("medicines"), data, headers=HTMX)
+    assert response["HX-Push-Url"] == url("medicines")
     body = response.content.decode()
-    assert 'name="pregnant_or_postpartum"' in body and 'value="30"' in body
+    assert 'name="statin_started_recently"' in body and 'value="yes" checked' in body
     assert "brought one more question on this page" in body
 
 
@@ -153,35 +168,47 @@ def test_any_emergency_sign_goes_straight_to_the_result(client, content):
 def test_a_later_answer_that_makes_an_emergency_ends_the_questionnaire(client, content):
     # Sudden pain in one leg, then numbness and weakness: a possible blocked artery.
     case = CASES["self_care"] | {"onset": "sudden", "side": "one_leg"}
-    answers, _ = answers_up_to(content, "back-and-nerves", case=None, overrides=case)
+    case |= {"numbness_tingling": True, "leg_weakness": True}
+    answers, full = answers_up_to(content, "the-leg", case=None, overrides=case)
     assert not Journey.of(content, answers).assessment.is_emergency
     set_answers(client, answers)
-    data = {"back_pain_radiating": "no", "numbness_tingling": "yes", "leg_weakness": "yes"}
-    response = client.post(url("back-and-nerves"), data)
+    response = client.post(url("the-leg"), form_data(content, "the-leg", full))
     assert response.status_code == 302
     assert response["Location"] == reverse("triage:result")
     # The questionnaire has ended: the later step is not shown.
-    later = client.get(url("risk-factors"))
+    later = client.get(url("medicines"))
     assert later.status_code == 302 and later["Location"] == reverse("triage:result")
     assert client.get(reverse("triage:result")).status_code == 200
 
 
-def test_the_pregnancy_question_follows_on_the_same_page_for_female(client, content):
-    set_answers(client, {q.fact: False for q in content.topics[0].questions})
-    response = client.post(url("about-you"), {"age": "30", "sex": "female"})
-    assert response["Location"] == url("about-you")
-    page = client.get(url("about-you")).content.decode()
-    assert 'name="pregnant_or_postpartum"' in page
-    assert 'value="30"' in page  # earlier answers pre-filled
+def test_a_follow_up_question_comes_on_the_same_page(client, content):
+    answers, full = answers_up_to(content, "medicines", case="soon")
+    set_answers(client, answers)
+    data = form_data(content, "medicines", full)
+    data.pop("statin_started_recently")
+    response = client.post(url("medicines"), data)
+    assert response["Location"] == url("medicines")
+    page = client.get(url("medicines")).content.decode()
+    assert 'name="statin_started_recently"' in page
+    assert 'value="yes" checked' in page  # earlier answers pre-filled
     assert "brought one more question on this page" in page
+
+
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_only_women_are_asked_about_pregnancy(client, content, sex):
+    # One swollen leg: whether a clot is more likely depends on pregnancy.
+    answers, _ = answers_up_to(content, "medicines", case=None, overrides=CASES["urgent"])
+    answers["sex"] = sex
+    set_answers(client, answers)
+    page = client.get(url("medicines")).content.decode()
+    assert ('name="pregnant_or_postpartum"' in page) == (sex == "female")
 
 
 def test_male_is_never_asked_about_pregnancy(client, content):
     set_answers(client, {q.fact: False for q in content.topics[0].questions})
-    response = client.post(url("about-you"), {"age": "30", "sex": "male"})
-    assert response["Location"] == url("the-pain")
+    response = client.post(url("about-you"), ABOUT)
+    assert response["Location"] == url("what-brings-it-on")
     page = client.get(url("about-you")).content.decode()
-    assert "pregnant_or_postpartum" not in page
     assert "brought one more question" not in page
 
 
@@ -197,12 +224,12 @@ def test_not_sure_is_stored_as_not_sure(client, content):
 
 
 def test_going_back_shows_earlier_answers_pre_filled(client, content):
-    _, full = answers_up_to(content, "the-pain")
+    _, full = answers_up_to(content, "about-you")
     set_answers(client, full)
-    html = client.get(url("the-pain")).content.decode()
+    html = client.get(url("about-you")).content.decode()
     assert f'value="{full["duration_days"]}"' in html
     assert 'value="both_legs" checked' in html
-    assert f'href="{url("about-you")}"' in html  # the back link
+    assert f'href="{url("emergency")}"' in html  # the back link
 
 
 # Bad input: a clear message or a redirect, never a 500, answers unchanged.
@@ -269,19 +296,19 @@ def test_fields_of_another_step_are_ignored(client, content):
 
 
 def test_a_step_opened_too_early_redirects_to_the_first_unanswered(client, content):
-    response = client.get(url("risk-factors"))
+    response = client.get(url("medicines"))
     assert response.status_code == 302
     assert response["Location"] == url("emergency")
-    response = client.post(url("risk-factors"), {"smoker": "yes"})
+    response = client.post(url("medicines"), {"smoker": "yes"})
     assert response["Location"] == url("emergency")
     assert session_answers(client) == {}
 
 
 def test_a_replayed_post_changes_nothing_more(client, content):
     client.post(url("emergency"), NONE_OF_THESE)
-    client.post(url("about-you"), {"age": "40", "sex": "male"})
+    client.post(url("about-you"), ABOUT)
     first = session_answers(client)
-    response = client.post(url("about-you"), {"age": "40", "sex": "male"})
+    response = client.post(url("about-you"), ABOUT)
     assert response.status_code == 302
     assert session_answers(client) == first
 
@@ -317,11 +344,11 @@ def test_put_is_not_allowed(client, content):
 def test_change_mode_returns_to_check_answers(client, content):
     full = complete_answers(content, CASES["self_care"])
     set_answers(client, full)
-    html = client.get(url("the-pain", change=True)).content.decode()
+    html = client.get(url("about-you", change=True)).content.decode()
     assert f'href="{reverse("triage:check_answers")}"' in html
-    assert 'action="/check/the-pain/?change=1"' in html
-    data = form_data(content, "the-pain", full)
-    response = client.post(url("the-pain", change=True), data)
+    assert 'action="/check/about-you/?change=1"' in html
+    data = form_data(content, "about-you", full)
+    response = client.post(url("about-you", change=True), data)
     assert response["Location"] == reverse("triage:check_answers")
 
 
@@ -354,23 +381,25 @@ def test_changing_statin_to_no_drops_its_follow_up(client, content):
 def test_a_step_page_takes_a_fixed_small_number_of_queries(
     client, content, django_assert_max_num_queries, htmx
 ):
-    _, full = answers_up_to(content, "risk-factors")
+    _, full = answers_up_to(content, "medicines")
     set_answers(client, full)
     headers = HTMX if htmx else {}
     for slug in all_steps(content):
         with django_assert_max_num_queries(1):
             assert client.get(url(slug), headers=headers).status_code == 200
     with django_assert_max_num_queries(1):
-        client.post(url("risk-factors"), form_data(content, "risk-factors", full))
+        client.post(url("medicines"), form_data(content, "medicines", full))
 
 
-def test_every_htmx_step_response_is_at_most_8_kb(client, content):
-    _, full = answers_up_to(content, "risk-factors", case="soon")
+def test_every_htmx_step_response_is_at_most_24_kb(client, content):
+    # Every question of every page shown: the largest a step's region can be.
+    full = complete_answers(content, CASES["soon"] | {"sex": "female", "side": "one_leg"})
+    full |= {q.fact: False for q in content.questions.values() if q.fact not in full}
     set_answers(client, full)
     for slug in all_steps(content):
         response = client.get(url(slug), headers=HTMX)
         assert response.status_code == 200
-        assert len(response.content) <= 8 * 1024, (slug, len(response.content))
+        assert len(response.content) <= 24 * 1024, (slug, len(response.content))
 
 
 def test_every_page_shows_the_emergency_number_the_deployment_sets(client, content, settings):
@@ -391,14 +420,14 @@ def test_answers_are_pruned_again_once_the_content_changes(client, content):
     set_answers(client, answers)
     client.post(url("about-you"), form_data(content, "about-you", full))
     assert client.session["pruned_for"] == content.token
-    assert client.get(url("the-pain")).status_code == 200
+    assert client.get(url("what-brings-it-on")).status_code == 200
     # The choice this person gave is removed and published: it is no longer an answer, so the
     # question is asked again, although the answers were pruned before the change.
     question = next(q for q in content.topics[1].questions if q.kind == "choice")
     Choice.objects.filter(question__slug=question.fact, value=full[question.fact]).delete()
     publish_draft()
     assert get_content().token != content.token
-    response = client.get(url("the-pain"))
+    response = client.get(url("what-brings-it-on"))
     assert response.status_code == 302 and response["Location"] == url("about-you")
 
 
@@ -411,7 +440,7 @@ def test_answers_pruned_against_the_current_content_are_not_pruned_again(
     calls = []
     real_prune = questionnaire.prune
     monkeypatch.setattr(questionnaire, "prune", lambda *args: calls.append(1) or real_prune(*args))
-    assert client.get(url("the-pain")).status_code == 200
+    assert client.get(url("what-brings-it-on")).status_code == 200
     assert calls == []
     # A session that does not say which content its answers were pruned against.
     set_answers(client, session_answers(client))
@@ -419,5 +448,5 @@ def test_answers_pruned_against_the_current_content_are_not_pruned_again(
     del session["pruned_for"]
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    assert client.get(url("the-pain")).status_code == 200
+    assert client.get(url("what-brings-it-on")).status_code == 200
     assert calls == [1]
