@@ -97,7 +97,7 @@ def server_environment(port: int, *, workers: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE=SETTINGS,
         DEBUG="false",
         CALFCHECK_TESTING="false",
-        SECRET_KEY="bench-only-" + os.urandom(16).hex(),
+        SECRET_KEY="bench-only-" + os.urandom(32).hex(),
         ALLOWED_HOSTS=f"{HOST},localhost",
         DATABASE_URL=DATABASE_URL,
         STATIC_ROOT=str(ROOT / "bench" / "staticfiles"),
