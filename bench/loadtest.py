@@ -38,29 +38,42 @@ BROWSERS = os.getenv("BROWSERS", "BrowserWithJavaScript BrowserWithoutJavaScript
 LOCUST = str(Path(sys.executable).with_name("locust"))
 
 
+def locust_command(
+    host: str, *, people: int, spawn_rate: float, run_time: float, browsers: list[str]
+) -> list[str]:
+    """locust, headless, with the people of bench/locustfile.py of the classes ``browsers``."""
+    return [
+        LOCUST,
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "--host",
+        host,
+        "--users",
+        str(people),
+        "--spawn-rate",
+        f"{spawn_rate:g}",
+        "--run-time",
+        f"{run_time:.0f}s",
+        "--stop-timeout",
+        "0",
+        *browsers,
+    ]
+
+
 def main() -> int:
     print(f"Preparing PostgreSQL database {DATABASE}, static files and gunicorn ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="calfcheck-loadtest-") as tmp:
         site = prepare_site(DATABASE, Path(tmp) / "staticfiles")
         server = site.start_server(workers=WORKERS, GUNICORN_THREADS=THREADS)
-        command = [
-            LOCUST,
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--only-summary",
-            "--host",
+        command = locust_command(
             server.url,
-            "--users",
-            str(PEOPLE),
-            "--spawn-rate",
-            f"{max(PEOPLE / SPAWN_SECONDS, 1):g}",
-            "--run-time",
-            f"{DURATION:.0f}s",
-            "--stop-timeout",
-            "0",
-            *BROWSERS,
-        ]
+            people=PEOPLE,
+            spawn_rate=max(PEOPLE / SPAWN_SECONDS, 1),
+            run_time=DURATION,
+            browsers=BROWSERS,
+        )
         try:
             print(
                 f"gunicorn: {WORKERS} workers x {THREADS} threads on {server.url}; "

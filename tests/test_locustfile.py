@@ -6,32 +6,19 @@ journeys against a live server, with JavaScript (htmx) and without, and meet no 
 import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-LOCUST = str(Path(sys.executable).with_name("locust"))
+from bench.loadtest import ROOT, locust_command
 
 
 def test_locust_people_walk_whole_journeys_with_and_without_javascript(seeded_live_server):
     result = subprocess.run(
-        [
-            LOCUST,
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--only-summary",
-            "--host",
+        locust_command(
             seeded_live_server.url,
-            "--users",
-            "2",
-            "--spawn-rate",
-            "10",
-            "--run-time",
-            "90s",
-            "BrowserWithJavaScript",
-            "BrowserWithoutJavaScript",
-        ],
+            people=2,
+            spawn_rate=10,
+            run_time=90,
+            browsers=["BrowserWithJavaScript", "BrowserWithoutJavaScript"],
+        ),
         cwd=ROOT,
         env={**os.environ, "THINK": "0", "JOURNEYS": "2"},
         capture_output=True,
