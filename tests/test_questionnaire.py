@@ -27,17 +27,17 @@ def test_the_emergency_checklist_comes_first(content):
 
 
 def test_no_pregnancy_question_after_male(content):
-    medicines = questionnaire.get_step(content, "medicines")
-    male = [q.fact for q in questionnaire.applicable_questions(medicines, {"sex": "male"})]
-    female = [q.fact for q in questionnaire.applicable_questions(medicines, {"sex": "female"})]
+    page = questionnaire.get_step(content, content.questions["pregnant_or_postpartum"].topic)
+    male = [q.fact for q in questionnaire.applicable_questions(page, {"sex": "male"})]
+    female = [q.fact for q in questionnaire.applicable_questions(page, {"sex": "female"})]
     assert "pregnant_or_postpartum" not in male
     assert "pregnant_or_postpartum" in female
 
 
 def test_statin_follow_up_is_asked_only_with_a_statin(content):
-    medicines = questionnaire.get_step(content, "medicines")
+    page = questionnaire.get_step(content, content.questions["statin_started_recently"].topic)
     facts = [
-        [q.fact for q in questionnaire.applicable_questions(medicines, answers)]
+        [q.fact for q in questionnaire.applicable_questions(page, answers)]
         for answers in ({}, {"statin": False}, {"statin": "not_sure"}, {"statin": True})
     ]
     assert ["statin_started_recently" in f for f in facts] == [False, False, False, True]
