@@ -354,3 +354,41 @@ def test_a_long_standing_statin_with_atypical_pain_is_a_less_likely_cause(rulese
     statin = ranked(evaluate(answers=answers, ruleset=ruleset), "statin_side_effect")
     assert statin.band == LESS_LIKELY
     assert len(statin.opposing) == 2
+
+
+# A medicine, risk factor or lifestyle fact counts towards a cause only with something of the
+# cause's own pattern (red-flags.md §1.5 row 4), so that it is asked only then.
+RISK_AND_MEDICINE_FACTS = [
+    *CLOT_RISK_FACTS,
+    "statin",
+    "diuretic",
+    "ppi_or_heavy_alcohol",
+    "low_sun_or_indoor",
+    "smoker",
+    "diabetes",
+    "vascular_risk_factors",
+    "new_medication_other",
+]
+
+
+@pytest.mark.parametrize("fact", RISK_AND_MEDICINE_FACTS)
+def test_a_medicine_or_risk_factor_alone_makes_no_cause_possible(ruleset, fact):
+    # No cause is "possible" on this answer alone: the rules it meets add up to less than 2.
+    answers = {fact: True}
+    for cause in ruleset.causes:
+        alone = sum(rule.weight for rule in cause.rules if rule.test(answers)[0])
+        assert alone < 2, cause.slug
+    assessment = evaluate(answers=answers, ruleset=ruleset)
+    assert all(cause.band == LESS_LIKELY for cause in assessment.causes)
+    assert assessment.urgency == "self_care"
+
+
+def test_all_the_risk_factors_together_without_a_sign_in_either_leg_stay_less_likely(ruleset):
+    answers = {"side": "both_legs"} | {fact: True for fact in RISK_AND_MEDICINE_FACTS}
+    answers |= {f: False for f in ("swelling", "warmth", "tenderness_on_touch")}
+    answers |= {"one_calf_bigger": False, "redness_or_discolouration": False}
+    assessment = evaluate(answers=answers, ruleset=ruleset)
+    assert ranked(assessment, "dvt").band == LESS_LIKELY
+    # With the pattern, the same medicines count: cramps with a water tablet.
+    with_cramps = evaluate(answers={"diuretic": True, "cramps_frequent": True}, ruleset=ruleset)
+    assert ranked(with_cramps, "diuretic_side_effect").band == MORE_LIKELY
