@@ -39,6 +39,14 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envphone(name: str, default: str, *, required: bool = False) -> str:
+    """A phone number the public is shown as a tel: link: digits, spaces, + and - only."""
+    value = os.getenv(name, default).strip()
+    if value.strip(" +-0123456789") or (required and not any(ch.isdigit() for ch in value)):
+        raise ImproperlyConfigured(f"{name} must be a phone number, not {value!r}")
+    return value
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
@@ -286,8 +294,15 @@ if BEHIND_PROXY:
 REQUEST_QUEUE_BUDGET_MS = envint("REQUEST_QUEUE_BUDGET_MS", "1000")
 
 # What the public is told to call. A deployment outside the UK sets its own.
-EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "999")
+EMERGENCY_NUMBER = envphone("EMERGENCY_NUMBER", "999", required=True)
 URGENT_CARE_SERVICE = os.getenv("URGENT_CARE_SERVICE", "NHS 111")
+# The same-day service's phone number and website; either may be empty (then it is not shown).
+URGENT_CARE_NUMBER = envphone("URGENT_CARE_NUMBER", "111")
+URGENT_CARE_URL = os.getenv("URGENT_CARE_URL", "https://111.nhs.uk/").strip()
+if URGENT_CARE_URL and not URGENT_CARE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"URGENT_CARE_URL must be an address starting with https://, not {URGENT_CARE_URL!r}"
+    )
 
 # Logging: requests are logged by method and status only; no query strings, bodies or answers.
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")

@@ -14,13 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -29,19 +27,13 @@ from django_htmx.http import push_url
 from triage import questionnaire
 from triage.forms import StepForm
 from triage.questionnaire import Journey
-from triage.rules import BANDS, LESS_LIKELY, MORE_LIKELY, POSSIBLE
+from triage.results import result_context
 from triage.selectors import ContentSnapshot, TopicInfo, get_content
 
 ANSWERS = "answers"
 # The content version the answers were last pruned against (questionnaire.prune). While it is
 # still the current one, the answers read back are already pruned: done again, nothing changes.
 PRUNED_FOR = "pruned_for"
-
-BAND_TITLES = {
-    MORE_LIKELY: gettext_lazy("More likely"),
-    POSSIBLE: gettext_lazy("Possible"),
-    LESS_LIKELY: gettext_lazy("Less likely"),
-}
 
 
 def _answers(request: HttpRequest) -> dict:
@@ -297,86 +289,6 @@ def _show_check_answers(request: HttpRequest, journey: Journey) -> HttpResponse:
         "triage/check_answers.html",
         {"page_title": _("Check your answers"), "sections": journey.answered_steps()},
     )
-
-
-@dataclass(frozen=True, slots=True)
-class FlagView:
-    title: str
-    urgency: str
-    action: str
-    because: tuple[tuple[str, str], ...]  # (question short label, the person's answer)
-    doubt: str = ""  # "You were not sure whether ..., so to be safe ..." when fired on doubt
-
-
-@dataclass(frozen=True, slots=True)
-class CauseView:
-    cause: object  # CauseInfo
-    band: str
-    supporting: tuple[str, ...]
-    opposing: tuple[str, ...]
-
-
-def result_context(journey: Journey) -> dict:
-    """What the results page shows, all of it taken from the journey's assessment."""
-    snapshot, answers, assessment = journey.snapshot, journey.answers, journey.assessment
-
-    def answered(facts) -> tuple[tuple[str, str], ...]:
-        rows = []
-        for fact in facts:
-            question = snapshot.questions.get(fact)
-            if question is not None and fact in answers:
-                rows.append(
-                    (question.short_label, questionnaire.display_answer(question, answers[fact]))
-                )
-        return tuple(rows)
-
-    flags = [
-        FlagView(
-            title=flag.title,
-            urgency=flag.urgency,
-            action=(
-                snapshot.red_flags[flag.slug].action
-                if flag.slug in snapshot.red_flags
-                else flag.action
-            ),
-            because=answered(flag.because),
-            doubt=(
-                questionnaire.doubt_sentence(
-                    snapshot.questions.get(flag.not_sure), flag.urgency, settings.EMERGENCY_NUMBER
-                )
-                if flag.not_sure
-                else ""
-            ),
-        )
-        for flag in assessment.red_flags
-    ]
-    bands = []
-    for band in BANDS:
-        causes = [
-            CauseView(
-                cause=snapshot.causes[ranked.slug],
-                band=band,
-                supporting=tuple(reason.statement for reason in ranked.supporting),
-                opposing=tuple(reason.statement for reason in ranked.opposing),
-            )
-            for ranked in assessment.causes
-            if ranked.band == band and ranked.slug in snapshot.causes
-        ]
-        if causes:
-            bands.append((band, BAND_TITLES[band], causes))
-    unsure = [
-        questionnaire.unsure_signs_sentence(snapshot, flag, settings.EMERGENCY_NUMBER)
-        for flag in assessment.uncertain
-    ]
-    return {
-        "urgency": assessment.urgency,
-        "safety_net": [*unsure, *assessment.safety_net],
-        "flags": flags,
-        "bands": bands,
-        "answered_steps": journey.answered_steps(),
-        # The content release the results come from (0: the draft, in the admin's preview).
-        "release": snapshot.release,
-    }
 
 
 @never_cache

@@ -25,8 +25,8 @@ from triage.admin.forms import (
 )
 from triage.criteria import CriteriaError
 from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
+from triage.results import CauseView
 from triage.selectors import build_snapshot
-from triage.views import CauseView
 
 
 class ReviewFilter(admin.SimpleListFilter):
