@@ -1,6 +1,7 @@
 """Check your answers, results, start and start again."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -9,8 +10,9 @@ from django.urls import reverse
 
 from tests.answer_sets import CASES, complete_answers, set_answers
 from tests.journeys import result_summary
+from tests.test_safety_cases import FIXTURE_CASES
 from triage.questionnaire import Journey
-from triage.rules import evaluate
+from triage.rules import URGENCY_RANK, evaluate
 
 HTMX = {"hx-request": "true"}
 RESULT = reverse("triage:result")
@@ -24,6 +26,13 @@ def page_summary(assessment) -> dict:
         "causes": [(cause.band, cause.slug) for cause in assessment.causes],
     }
 
+
+OUTCOMES = {
+    "emergency": "Call 999 or go to A&amp;E now",
+    "urgent": "Get medical help today",
+    "soon": "See a GP in the next few days",
+    "self_care": "You can probably look after this at home",
+}
 
 HEADINGS = {
     "emergency": "Emergency:",
@@ -40,6 +49,12 @@ def test_the_start_page_says_what_the_check_is(client, content):
     for words in ("about 3 minutes", "not a diagnosis", "Nothing is kept", "Call 999", "Start now"):
         assert words in html
     assert 'href="/check/emergency/"' in html
+    # The emergency signs in full, with a number to call, and no one-line reminder beside them.
+    assert 'class="emergency-box"' in html and 'href="tel:999"' in html
+    # The GOV.UK start button: a link with its arrow, hidden from screen readers.
+    button = html.split('class="button button--start"')[1].split("</a>")[0]
+    assert "Start now" in button and '<svg class="button__start-icon"' in button
+    assert 'aria-hidden="true" focusable="false"' in button
 
 
 def test_the_start_page_htmx_twin_is_the_region(client, content):
@@ -89,12 +104,20 @@ def test_results_show_the_care_card_of_each_urgency(client, content, urgency, ht
     html = response.content.decode()
     assert f"care-card--{urgency}" in html
     assert f'<span class="visually-hidden">{HEADINGS[urgency]} </span>' in html
+    # The page's one h1 is the outcome, inside the care card.
+    assert html.count("<h1") == 1
+    h1 = html.split("<h1")[1].split("</h1>")[0]
+    assert 'class="care-card__heading"' in h1 and OUTCOMES[urgency] in h1
     assert "information, not a diagnosis" in html
     known = dict(answers)  # "Not sure" answers included, as the rules see them
     assessment = evaluate(answers=known, ruleset=content.ruleset)
     assert result_summary(html) == page_summary(assessment)
-    # The care card comes before everything else in the region.
-    assert html.index("care-card") < html.index("Possible causes")
+    # The care card comes before everything else the screen shows in the region.
+    screen = _screen(html)
+    assert screen.index('class="print-only print-header"') < screen.index("care-card")
+    assert screen.index("care-card") < screen.index("information, not a diagnosis")
+    if assessment.causes:
+        assert screen.index("care-card") < screen.index("Possible causes")
     for flag in assessment.red_flags:
         assert flag.title.replace("'", "&#x27;") in html
 
@@ -124,7 +147,15 @@ def test_results_list_the_answers_for_print(client, content):
     set_answers(client, answers)
     html = client.get(RESULT).content.decode()
     assert "Notes for the doctor" in html
-    assert content.questions["more_standing_walking_than_usual"].short_label in html
+    printed = html.split('class="print-only print-answers"')[1].split("</div>")[0]
+    yes = printed.split("Answered yes:")[1].split("</p>")[0]
+    no = printed.split("Answered no:")[1].split("</p>")[0]
+    for fact, value in answers.items():
+        label = content.questions[fact].short_label.replace("'", "&#x27;")
+        if value is True:
+            assert label in yes and label not in no
+        elif value is False:
+            assert label in no and label not in yes
 
 
 @pytest.mark.parametrize(
@@ -255,3 +286,216 @@ def test_templates_are_loaded_once_by_the_cached_loader():
     (loader,) = engines["django"].engine.template_loaders
     assert isinstance(loader, Loader)
     assert loader.get_template("triage/step.html") is loader.get_template("triage/step.html")
+
+
+# The results page, outcome first (templates/triage/result.html, triage/results.py).
+
+
+def _screen(html: str) -> str:
+    """The region as the screen shows it: without the printout's own key-findings block."""
+    region = html.split('<div id="region"')[1]
+    before, _, rest = region.partition('<section class="print-only key-findings"')
+    return before + rest.partition("</section>")[2]
+
+
+def _unfolded(html: str) -> str:
+    """The page without what is folded away in <details>."""
+    return re.sub(r"<details.*?</details>", "", html, flags=re.S)
+
+
+def _text(html) -> str:
+    return str(html).replace("'", "&#x27;")
+
+
+LIBRARY_EMERGENCIES = [c for c in FIXTURE_CASES if c["expected_urgency"] == "emergency"]
+
+
+@pytest.mark.parametrize("case", LIBRARY_EMERGENCIES, ids=[c["slug"] for c in LIBRARY_EMERGENCIES])
+def test_an_emergency_result_shows_the_action_and_why_and_nothing_that_suggests_waiting(
+    client, content, case
+):
+    answers = complete_answers(content, case["answers"])
+    assessment = Journey.of(content, answers).assessment
+    assert assessment.urgency == "emergency"
+    set_answers(client, answers)
+    html = client.get(RESULT).content.decode()
+    screen = _screen(html)
+    assert 'href="tel:999"' in screen
+    for flag in assessment.red_flags:
+        info = content.red_flags[flag.slug]
+        assert screen.count(_text(info.action)) == 1
+        assert screen.count(_text(info.why_it_matters)) == 1
+    lowered = html.lower()
+    for waiting in ("see a gp", "does not settle", "what you can do now", "what helps"):
+        assert waiting not in lowered, waiting
+    assert "If it gets worse" not in html
+    for cause in assessment.causes:
+        info = content.causes[cause.slug]
+        for advice in (info.self_care, info.when_to_get_help, info.summary):
+            assert _text(advice) not in html, cause.slug
+
+
+@pytest.mark.parametrize("urgency", ["emergency", "urgent"])
+def test_each_red_flag_is_explained_once(client, content, urgency):
+    answers = complete_answers(content, CASES[urgency])
+    assessment = Journey.of(content, answers).assessment
+    assert assessment.red_flags
+    set_answers(client, answers)
+    screen = _screen(client.get(RESULT).content.decode())
+    for flag in assessment.red_flags:
+        assert screen.count(_text(flag.title)) == 1
+        assert screen.count(_text(content.red_flags[flag.slug].action)) == 1
+    assert screen.count("Because you answered:") == len(assessment.red_flags)
+
+
+@pytest.mark.parametrize("urgency", ["urgent", "soon", "self_care"])
+def test_if_it_gets_worse_is_split_into_call_999_and_get_help_today(client, content, urgency):
+    answers = complete_answers(content, CASES[urgency])
+    assessment = Journey.of(content, answers).assessment
+    set_answers(client, answers)
+    html = client.get(RESULT).content.decode()
+    worse = html.split('id="worse-heading"')[1].split("</section>")[0]
+    parts = re.split(r'<h3 class="worse__heading worse__heading--([a-z_]+)">', worse)[1:]
+    groups = dict(zip(parts[::2], parts[1::2], strict=True))
+    assert "Call 999 if</h3>" in groups["emergency"]
+    if urgency == "urgent":
+        assert set(groups) == {"emergency"}  # nothing is more urgent than today but 999
+    else:
+        assert "Get help today if</h3>" in groups["urgent"]
+    # Every sentence of the content's safety net is there once, under the highest level of the
+    # red flags that carry it, without the words of its heading.
+    for sentence in assessment.safety_net:
+        level = max(
+            (f.urgency for f in content.red_flags.values() if f.safety_net == sentence),
+            key=URGENCY_RANK.get,
+        )
+        shown = sentence.removeprefix(OPENINGS.get(level, ""))
+        assert worse.count(_text(shown)) == 1, sentence
+        assert _text(shown) in groups[level], sentence
+
+
+OPENINGS = {
+    "emergency": "Call 999 if ",
+    "urgent": "Get help today if ",
+    "soon": "Book a GP appointment if ",
+}
+
+
+@pytest.mark.parametrize("urgency", ["soon", "self_care"])
+def test_soon_and_self_care_show_what_helps_on_the_page(client, content, urgency):
+    answers = complete_answers(content, CASES[urgency])
+    assessment = Journey.of(content, answers).assessment
+    assert assessment.causes
+    set_answers(client, answers)
+    html = client.get(RESULT).content.decode()
+    assert "What you can do now" in html
+    unfolded = _unfolded(_screen(html))
+    for cause in assessment.causes:
+        assert unfolded.count(str(content.causes[cause.slug].self_care)) == 1, cause.slug
+
+
+def test_an_urgent_result_helps_today_with_no_self_care_on_show(client, content):
+    answers = complete_answers(content, CASES["urgent"])
+    set_answers(client, answers)
+    html = client.get(RESULT).content.decode()
+    assert "What you can do now" not in html
+    unfolded = _unfolded(_screen(html))
+    for cause in Journey.of(content, answers).assessment.causes:
+        assert str(content.causes[cause.slug].self_care) not in unfolded
+
+
+def test_an_urgent_result_gives_the_service_s_number_and_website(client, content):
+    set_answers(client, complete_answers(content, CASES["urgent"]))
+    card = client.get(RESULT).content.decode().split('id="care-card"')[1]
+    assert '<a href="tel:111">111</a>' in card
+    assert '<a href="https://111.nhs.uk/" rel="noopener noreferrer">111.nhs.uk</a>' in card
+    assert "Do not wait" in card
+
+
+def test_a_deployment_s_own_urgent_care_service_is_what_the_result_gives(client, content, settings):
+    settings.URGENT_CARE_SERVICE = "the medical on-call service"
+    settings.URGENT_CARE_NUMBER = "116 117"
+    settings.URGENT_CARE_URL = "https://www.116117.de/"
+    set_answers(client, complete_answers(content, CASES["urgent"]))
+    card = client.get(RESULT).content.decode().split('id="care-card"')[1]
+    assert "call the medical on-call service on" in card
+    assert '<a href="tel:116117">116 117</a>' in card
+    assert ">116117.de</a>" in card and "111" not in card.split("Why we say this")[0]
+
+
+def test_without_a_number_or_website_the_result_names_the_service(client, content, settings):
+    settings.URGENT_CARE_NUMBER = ""
+    settings.URGENT_CARE_URL = ""
+    set_answers(client, complete_answers(content, CASES["urgent"]))
+    card = client.get(RESULT).content.decode().split('id="care-card"')[1]
+    action = card.split("Why we say this")[0]
+    assert "contact NHS 111" in action and "tel:" not in action and "href" not in action
+
+
+def test_the_emergency_number_is_a_tel_link_of_the_deployment_s_number(client, content, settings):
+    settings.EMERGENCY_NUMBER = "112"
+    set_answers(client, complete_answers(content, CASES["emergency"]))
+    html = client.get(RESULT).content.decode()
+    assert '<a href="tel:112" class="button button--call">Call 112</a>' in html
+    assert "tel:999" not in html
+
+
+@pytest.mark.parametrize("urgency", list(CASES), ids=list(CASES))
+def test_print_is_a_secondary_button_and_start_again_a_link(client, content, urgency):
+    set_answers(client, complete_answers(content, CASES[urgency]))
+    html = client.get(RESULT).content.decode()
+    assert 'class="button button--secondary js-print"' in html
+    assert f'<a href="{reverse("triage:start_again")}">Start again</a>' in html
+    assert 'method="post"' not in html  # the confirmation page asks first
+
+
+def test_the_printout_carries_the_site_s_address_the_date_and_the_release(client, content):
+    set_answers(client, complete_answers(content, CASES["soon"]))
+    html = client.get(RESULT).content.decode()
+    header = html.split('class="print-only print-header"')[1].split("</div>")[0]
+    assert "http://testserver/" in header
+    assert "Content release 1" in header
+    assert re.search(r"Date: \d{1,2} \w+ \d{4}, \d\d:\d\d", header)
+    # The key findings come first, before the care card and the causes.
+    assert html.index("key-findings") < html.index('id="care-card"') < html.index("causes-heading")
+
+
+def test_the_key_findings_name_the_not_sure_answers(client, content):
+    answers = complete_answers(content, CASES["soon"] | {"swelling": "not_sure"})
+    set_answers(client, answers)
+    html = client.get(RESULT).content.decode()
+    findings = html.split('<section class="print-only key-findings"')[1].split("</section>")[0]
+    unsure = findings.split("“Not sure” answers")[1]
+    assert content.questions["swelling"].short_label in unsure
+    for flag in Journey.of(content, answers).assessment.red_flags:
+        assert _text(flag.title) in findings
+
+
+def test_a_question_page_has_the_one_line_reminder_below_the_question(client, content):
+    answers = complete_answers(content, CASES["soon"])
+    set_answers(client, {q.fact: answers[q.fact] for q in content.topics[0].questions})
+    html = client.get(reverse("triage:step", args=[content.topics[1].slug])).content.decode()
+    assert 'name="age"' in html  # the question page, not a redirect
+    assert 'class="emergency-box"' not in html
+    reminder = html.index('class="emergency-reminder')
+    assert html.index("</main>") < reminder
+    assert 'href="/#emergency-signs"' in html[reminder:]
+
+
+def test_the_emergency_screen_shows_the_signs_in_full_below_the_checklist(client, content):
+    html = client.get(reverse("triage:step", args=[content.topics[0].slug])).content.decode()
+    assert html.index('name="signs"') < html.index('class="emergency-box"')
+
+
+@pytest.mark.parametrize("urgency", list(CASES), ids=list(CASES))
+def test_every_public_page_has_a_meta_description(client, content, urgency):
+    answers = complete_answers(content, CASES[urgency])
+    pages = [reverse("triage:start"), reverse("triage:step", args=["emergency"])]
+    set_answers(client, answers)
+    pages += [RESULT, reverse("triage:start_again"), "/no-such-page/"]
+    if urgency != "emergency":
+        pages.append(CHECK)
+    for url in pages:
+        html = client.get(url).content.decode()
+        match = re.search(r'<meta name="description" content="([^"]+)">', html)
+        assert match and len(match.group(1)) > 50, url
