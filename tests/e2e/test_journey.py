@@ -201,6 +201,9 @@ def test_the_whole_journey_by_keyboard_alone(seeded_live_server, page):
 def test_start_again_clears_everything(seeded_live_server, page):
     answers = complete_answers(get_content(), CASES["emergency"])
     run_journey(page, seeded_live_server.url, answers)
+    # The results link to a page that asks first; its button clears the answers.
+    page.get_by_role("link", name="Start again").click()
+    expect(page.locator("#region h1")).to_have_text("Start again")
     page.get_by_role("button", name="Start again").click()
     expect(page.get_by_role("link", name="Start now")).to_be_visible()
     page.goto(seeded_live_server.url + "/result/")
