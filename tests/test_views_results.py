@@ -307,6 +307,13 @@ def _text(html) -> str:
     return str(html).replace("'", "&#x27;")
 
 
+def _results_page(client, content, overrides: dict):
+    """The assessment of a complete set of answers, and the results page that shows it."""
+    answers = complete_answers(content, overrides)
+    set_answers(client, answers)
+    return Journey.of(content, answers).assessment, client.get(RESULT).content.decode()
+
+
 LIBRARY_EMERGENCIES = [c for c in FIXTURE_CASES if c["expected_urgency"] == "emergency"]
 
 
@@ -314,11 +321,8 @@ LIBRARY_EMERGENCIES = [c for c in FIXTURE_CASES if c["expected_urgency"] == "eme
 def test_an_emergency_result_shows_the_action_and_why_and_nothing_that_suggests_waiting(
     client, content, case
 ):
-    answers = complete_answers(content, case["answers"])
-    assessment = Journey.of(content, answers).assessment
+    assessment, html = _results_page(client, content, case["answers"])
     assert assessment.urgency == "emergency"
-    set_answers(client, answers)
-    html = client.get(RESULT).content.decode()
     screen = _screen(html)
     assert 'href="tel:999"' in screen
     for flag in assessment.red_flags:
@@ -337,11 +341,9 @@ def test_an_emergency_result_shows_the_action_and_why_and_nothing_that_suggests_
 
 @pytest.mark.parametrize("urgency", ["emergency", "urgent"])
 def test_each_red_flag_is_explained_once(client, content, urgency):
-    answers = complete_answers(content, CASES[urgency])
-    assessment = Journey.of(content, answers).assessment
+    assessment, html = _results_page(client, content, CASES[urgency])
+    screen = _screen(html)
     assert assessment.red_flags
-    set_answers(client, answers)
-    screen = _screen(client.get(RESULT).content.decode())
     for flag in assessment.red_flags:
         assert screen.count(_text(flag.title)) == 1
         assert screen.count(_text(content.red_flags[flag.slug].action)) == 1
@@ -350,10 +352,7 @@ def test_each_red_flag_is_explained_once(client, content, urgency):
 
 @pytest.mark.parametrize("urgency", ["urgent", "soon", "self_care"])
 def test_if_it_gets_worse_is_split_into_call_999_and_get_help_today(client, content, urgency):
-    answers = complete_answers(content, CASES[urgency])
-    assessment = Journey.of(content, answers).assessment
-    set_answers(client, answers)
-    html = client.get(RESULT).content.decode()
+    assessment, html = _results_page(client, content, CASES[urgency])
     worse = html.split('id="worse-heading"')[1].split("</section>")[0]
     parts = re.split(r'<h3 class="worse__heading worse__heading--([a-z_]+)">', worse)[1:]
     groups = dict(zip(parts[::2], parts[1::2], strict=True))
@@ -383,11 +382,8 @@ OPENINGS = {
 
 @pytest.mark.parametrize("urgency", ["soon", "self_care"])
 def test_soon_and_self_care_show_what_helps_on_the_page(client, content, urgency):
-    answers = complete_answers(content, CASES[urgency])
-    assessment = Journey.of(content, answers).assessment
+    assessment, html = _results_page(client, content, CASES[urgency])
     assert assessment.causes
-    set_answers(client, answers)
-    html = client.get(RESULT).content.decode()
     assert "What you can do now" in html
     unfolded = _unfolded(_screen(html))
     for cause in assessment.causes:
