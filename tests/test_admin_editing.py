@@ -13,6 +13,7 @@ from tests.admin_support import (
     make_user,
     publish_draft,
 )
+from tests.answer_sets import complete_answers
 from triage import selectors
 from triage.models import Cause, EvidenceRule, RedFlag, Release, SafetyCase, Source
 from triage.selectors import get_content
@@ -20,7 +21,8 @@ from triage.selectors import get_content
 pytestmark = pytest.mark.django_db
 
 # Answers under which the isolated world's red flag fires and its cause is "more likely".
-ANSWERS = {"chest_pain_or_breathless": True, "swelling": True, "warmth": True}
+# An urgent result, which shows each cause's summary (an emergency result does not).
+ANSWERS = {"chest_pain_or_breathless": False, "swelling": True, "warmth": True}
 
 
 def _change(client, obj, **changes):
@@ -222,7 +224,7 @@ def test_a_deleted_red_flag_can_be_recovered(reviewer, world):
 
 def _public_result(client) -> str:
     session = client.session
-    session["answers"] = ANSWERS
+    session["answers"] = complete_answers(get_content(), ANSWERS)
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     response = client.get("/result/")

@@ -450,7 +450,8 @@ def test_the_printout_carries_the_site_s_address_the_date_and_the_release(client
     html = client.get(RESULT).content.decode()
     header = html.split('class="print-only print-header"')[1].split("</div>")[0]
     assert "http://testserver/" in header
-    assert "Content release 1" in header
+    # The release, on screen and in print.
+    assert '<p class="hint content-release" id="content-release">Content release 1</p>' in html
     assert re.search(r"Date: \d{1,2} \w+ \d{4}, \d\d:\d\d", header)
     # The key findings come first, before the care card and the causes.
     assert html.index("key-findings") < html.index('id="care-card"') < html.index("causes-heading")

@@ -80,14 +80,16 @@ def test_a_change_goes_live_only_when_a_different_reviewer_approves_it_and_rolls
     cause = world["cause"]
     editor = _signed_in(browser, base, "editor")
 
-    # The editor changes the cause's summary: saved, in the draft only.
+    # The editor changes the cause's title (an emergency result shows a cause's title and why it
+    # came up, not its summary): saved, in the draft only.
+    old_title = cause.title
     editor.goto(f"{base}/admin/triage/cause/{cause.pk}/change/")
-    editor.fill("#id_summary", EDITED)
+    editor.fill("#id_title", EDITED)
     editor.click("input[name=_save]")
     editor.wait_for_url(f"{base}/admin/triage/cause/")
     expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
     _public_result(page, base)
-    expect(page.locator("article.cause")).to_contain_text("Old summary.")
+    expect(page.locator("article.cause")).to_contain_text(old_title)
     expect(page.locator("article.cause")).not_to_contain_text(EDITED)
     expect(page.locator("#content-release")).to_contain_text(f"Content release {live.number}")
 
@@ -119,7 +121,7 @@ def test_a_change_goes_live_only_when_a_different_reviewer_approves_it_and_rolls
     reviewer.get_by_role("button", name="Continue").click()
     expect(reviewer.locator("#region h1")).to_have_text(titles[1])
     reviewer.goto(f"{base}/admin/triage/release/review/")
-    reviewer.fill("#id_note", "Checked the summary against the source.")
+    reviewer.fill("#id_note", "Checked the title against the source.")
     reviewer.click("#approve")
     expect(reviewer.locator(".messagelist")).to_contain_text(f"Release {live.number + 1} is live.")
 
@@ -132,16 +134,16 @@ def test_a_change_goes_live_only_when_a_different_reviewer_approves_it_and_rolls
     expect(page.locator("#content-release")).to_contain_text(f"Content release {live.number + 1}")
     page.emulate_media(media="screen")
 
-    # The reviewer rolls back to the release before: the old summary is live again.
+    # The reviewer rolls back to the release before: the old title is live again.
     reviewer.goto(f"{base}/admin/triage/release/{live.pk}/change/")
     reviewer.click("#roll-back")
-    expect(reviewer.locator("#changes")).to_contain_text("Old")
+    expect(reviewer.locator("#changes")).to_contain_text(old_title)
     reviewer.click("#confirm-rollback")
     expect(reviewer.locator(".messagelist")).to_contain_text(
         f"Release {live.number + 2} is live: the content of release {live.number} again."
     )
     _public_result(page, base)
-    expect(page.locator("article.cause")).to_contain_text("Old summary.")
+    expect(page.locator("article.cause")).to_contain_text(old_title)
     expect(page.locator("#content-release")).to_contain_text(f"Content release {live.number + 2}")
     editor.context.close()
     reviewer.context.close()
