@@ -22,6 +22,7 @@ class Page(HTMLParser):
         self.inputs: list[dict] = []  # radio and checkbox inputs, with their group
         self.groups: list[dict] = []  # open elements that are fieldsets or option groups
         self.fieldsets: list[dict] = []
+        self._open: list[dict] = []  # the fieldsets open here, innermost last (a reveal nests)
         self._stack: list[tuple[str, dict]] = []
         self.feed(html)
 
@@ -36,19 +37,22 @@ class Page(HTMLParser):
             self.summary_links.append(attributes["href"])
         if tag == "fieldset":
             self.fieldsets.append({"legend": False, "classes": [], "inputs": []})
-        if tag == "legend" and self.fieldsets:
-            self.fieldsets[-1]["legend"] = True
-        if tag == "div" and self.fieldsets and ({"radios", "checkboxes"} & set(classes)):
-            self.fieldsets[-1]["classes"] = classes
+            self._open.append(self.fieldsets[-1])
+        if tag == "legend" and self._open:
+            self._open[-1]["legend"] = True
+        if tag == "div" and self._open and ({"radios", "checkboxes"} & set(classes)):
+            self._open[-1]["classes"] = classes
         if tag == "input" and attributes.get("type") in ("radio", "checkbox"):
             in_fieldset = any(name == "fieldset" for name, _ in self._stack)
             self.inputs.append({**attributes, "in_fieldset": in_fieldset})
-            if self.fieldsets:
-                self.fieldsets[-1]["inputs"].append(attributes)
+            if self._open:
+                self._open[-1]["inputs"].append(attributes)
         if tag not in ("input", "br", "meta", "link"):
             self._stack.append((tag, {"class": attributes.get("class") or ""}))
 
     def handle_endtag(self, tag):
+        if tag == "fieldset" and self._open:
+            self._open.pop()
         while self._stack:
             name, _ = self._stack.pop()
             if name == tag:
@@ -105,7 +109,10 @@ def test_yes_and_no_are_inline_and_longer_choices_are_not(client, content):
         for group in page.fieldsets:
             values = [item["value"] for item in group["inputs"]]
             inline = "radios--inline" in group["classes"]
-            assert inline == (len(values) == 2 or values[:1] == ["yes"]), (topic.slug, values)
+            # A choice that reveals follow-up questions needs room below it: never inline.
+            reveals = any("data-aria-controls" in item for item in group["inputs"])
+            short = len(values) == 2 or values[:1] == ["yes"]
+            assert inline == (short and not reveals), (topic.slug, values)
             seen["inline" if inline else "stacked"] += 1
     assert seen["inline"] and seen["stacked"]
 

@@ -162,16 +162,17 @@ def test_an_htmx_emergency_answer_pushes_the_result_where_a_plain_one_redirects(
     assert session_answers(client)["coughing_blood"] is True
 
 
-def test_an_htmx_answer_that_brings_a_follow_up_shows_the_same_page_again(client, content):
+def test_an_htmx_answer_that_brings_a_follow_up_not_shown_pushes_its_own_page(client, content):
     answers, full = answers_up_to(content, STATIN_PAGE, case="soon")
     set_answers(client, answers)
     data = form_data(content, STATIN_PAGE, full)
     data.pop("statin_started_recently")
+    data.pop("statin_interacting_medicine", None)
     response = client.post(url(STATIN_PAGE), data, headers=HTMX)
-    assert response["HX-Push-Url"] == url(STATIN_PAGE)
+    assert response["HX-Push-Url"] == url(STATIN_PAGE) + "?more=1"
     body = response.content.decode()
-    assert 'name="statin_started_recently"' in body and 'value="yes" checked' in body
-    assert "brought one more question on this page" in body
+    assert 'name="statin_started_recently"' in body and 'name="statin"' not in body
+    assert "Your answers brought" in body
 
 
 def test_any_emergency_sign_goes_straight_to_the_result(client, content):
@@ -199,17 +200,91 @@ def test_a_later_answer_that_makes_an_emergency_ends_the_questionnaire(client, c
     assert client.get(reverse("triage:result")).status_code == 200
 
 
-def test_a_follow_up_question_comes_on_the_same_page(client, content):
+def statin_page(client, content):
+    """A person at the statin's page, and the answers they give there, statin "yes"."""
     answers, full = answers_up_to(content, STATIN_PAGE, case="soon")
     set_answers(client, answers)
     data = form_data(content, STATIN_PAGE, full)
-    data.pop("statin_started_recently")
+    follow_ups = {
+        fact: data.pop(fact)
+        for fact in ("statin_started_recently", "statin_interacting_medicine")
+        if fact in data
+    }
+    assert data["statin"] == "yes" and "statin_started_recently" in follow_ups
+    return answers, data, follow_ups
+
+
+def test_the_follow_ups_of_a_choice_wait_hidden_and_disabled_under_it(client, content):
+    answers, _, follow_ups = statin_page(client, content)
+    html = client.get(url(STATIN_PAGE)).content.decode()
+    statin_yes = re.search(r'<input id="id_statin_0"[^>]*>', html)[0]
+    assert 'value="yes"' in statin_yes
+    assert 'data-aria-controls="conditional-id_statin_0"' in statin_yes
+    container = html[html.index('id="conditional-id_statin_0"') :]
+    container = container[: container.index('<input id="id_statin_1"')]
+    assert 'id="conditional-id_statin_0" hidden' in html
+    for fact in follow_ups:
+        assert f'<input type="hidden" name="revealed" value="{fact}" disabled>' in container
+        assert re.search(rf'name="{fact}" type="radio" value="yes"[^>]* disabled', container)
+    # A radio group with a reveal is never inline: the reveal opens below its choice.
+    assert 'class="radios" data-module="radios"' in html
+
+
+def test_without_javascript_a_follow_up_comes_on_a_page_of_its_own(client, content):
+    answers, data, follow_ups = statin_page(client, content)
     response = client.post(url(STATIN_PAGE), data)
-    assert response["Location"] == url(STATIN_PAGE)
-    page = client.get(url(STATIN_PAGE)).content.decode()
-    assert 'name="statin_started_recently"' in page
-    assert 'value="yes" checked' in page  # earlier answers pre-filled
-    assert "brought one more question on this page" in page
+    assert response["Location"] == url(STATIN_PAGE) + "?more=1"
+    assert session_answers(client)["statin"] is True
+    page = client.get(response["Location"]).content.decode()
+    for fact in follow_ups:
+        assert f'name="{fact}"' in page
+    # Only the follow-ups: none of the questions of the page answered already.
+    assert set(re.findall(r'name="(\w+)" type="radio"', page)) == set(follow_ups)
+    assert "Your answers brought 2 more questions." in page
+    assert f'href="{url(STATIN_PAGE)}" class="back-link"' in page
+    assert f'action="{url(STATIN_PAGE)}?more=1"' in page
+    # The whole page, reached by its back link, shows the follow-ups open under "yes".
+    whole = client.get(url(STATIN_PAGE)).content.decode()
+    assert 'id="conditional-id_statin_0">' in whole
+    assert '<input type="hidden" name="revealed" value="statin_started_recently">' in whole
+    response = client.post(url(STATIN_PAGE) + "?more=1", follow_ups)
+    assert response["Location"] == reverse("triage:check_answers")
+    assert session_answers(client)["statin_started_recently"] is True
+
+
+def test_a_follow_up_revealed_in_place_is_answered_with_its_choice(client, content):
+    answers, data, follow_ups = statin_page(client, content)
+    revealed = {"revealed": list(follow_ups)}
+    response = client.post(url(STATIN_PAGE), data | follow_ups | revealed, headers=HTMX)
+    assert response["HX-Push-Url"] == reverse("triage:check_answers")
+    stored = session_answers(client)
+    assert stored["statin"] is True and stored["statin_started_recently"] is True
+
+
+def test_a_revealed_follow_up_left_empty_is_an_error_and_nothing_is_stored(client, content):
+    answers, data, follow_ups = statin_page(client, content)
+    response = client.post(url(STATIN_PAGE), data | {"revealed": list(follow_ups)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert html.count('<span class="visually-hidden">Error:</span>') == len(follow_ups)
+    assert "Select yes or no" in html or "Select yes, no or not sure" in html
+    assert 'href="#id_statin_started_recently_0"' in html
+    # The reveal stays open, with its inputs sent again, and the choice is still made.
+    assert 'id="conditional-id_statin_0">' in html
+    assert re.search(r'<input id="id_statin_0"[^>]* checked', html)
+    assert session_answers(client) == answers
+
+
+def test_a_follow_up_sent_under_a_choice_not_made_is_not_kept(client, content):
+    answers, data, follow_ups = statin_page(client, content)
+    # "No" chosen after "Yes" had revealed and answered the follow-ups.
+    posted = data | {"statin": "no"} | follow_ups | {"revealed": list(follow_ups)}
+    response = client.post(url(STATIN_PAGE), posted)
+    assert response.status_code == 302
+    stored = session_answers(client)
+    assert stored["statin"] is False
+    assert not set(follow_ups) & set(stored)
 
 
 @pytest.mark.parametrize("sex", ["female", "male"])
@@ -228,7 +303,7 @@ def test_male_is_never_asked_about_pregnancy(client, content):
     response = client.post(url("about-you"), ABOUT)
     assert response["Location"] == url(SECOND_PAGE)
     page = client.get(url("about-you")).content.decode()
-    assert "brought one more question" not in page
+    assert "Your answers brought" not in page and "pregnant" not in page
 
 
 def test_not_sure_is_stored_as_not_sure(client, content):
@@ -288,13 +363,36 @@ def test_an_invalid_htmx_post_gets_the_region_with_errors(client, content):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"age": "200", "sex": "male"}, "Enter a whole number from 16 to 110"),
-        ({"age": "ten", "sex": "male"}, "Enter a whole number from 16 to 110"),
+        ({"age": "200", "sex": "male"}, "Enter an age of 110 or less"),
+        ({"age": "ten", "sex": "male"}, "Enter your age as a whole number of years, for example 42"),
         ({"age": "40", "sex": "robot"}, "Select an answer for"),
         ({"age": "40"}, "Select an answer for"),
-        ({"sex": "male"}, "Enter age"),
+        ({"sex": "male"}, "Enter your age in years, for example 42"),
+        (
+            {"age": "15", "sex": "male"},
+            "This check is for people aged 16 and over. If you are younger, ask a GP or NHS 111 "
+            "for help with your calf pain. In an emergency, call 999.",
+        ),
+        (
+            ABOUT | {"duration_days": "999"},
+            "Enter 365 days or fewer. If it is more than 365 days, enter 365",
+        ),
+        (ABOUT | {"duration_days": "-1"}, "Enter 0 days or more"),
+        (ABOUT | {"duration_days": ""}, "Enter the number of days, for example 3"),
+        (ABOUT | {"symptoms_getting_worse": "maybe"}, "Select yes or no"),
     ],
-    ids=["out-of-range", "not-a-number", "value-not-offered", "missing-choice", "missing-number"],
+    ids=[
+        "out-of-range",
+        "not-a-number",
+        "value-not-offered",
+        "missing-choice",
+        "missing-number",
+        "under-16",
+        "999-days",
+        "negative-days",
+        "missing-days",
+        "yes-or-no",
+    ],
 )
 def test_bad_values_get_a_message_and_change_nothing(client, content, data, message):
     before = {q.fact: False for q in content.topics[0].questions}
@@ -302,9 +400,16 @@ def test_bad_values_get_a_message_and_change_nothing(client, content, data, mess
     response = client.post(url("about-you"), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert message in html
+    assert message.replace("'", "&#x27;") in html
     assert '<span class="visually-hidden">Error:</span>' in html
     assert session_answers(client) == before
+
+
+def test_a_refused_answer_keeps_the_other_answers_of_the_page_in_their_fields(client, content):
+    set_answers(client, {q.fact: False for q in content.topics[0].questions})
+    html = client.post(url("about-you"), ABOUT | {"duration_days": "999"}).content.decode()
+    assert 'value="999"' in html and 'value="40"' in html
+    assert re.search(r'value="both_legs" checked', html)
 
 
 def test_fields_of_another_step_are_ignored(client, content):
@@ -318,8 +423,9 @@ def test_a_step_opened_too_early_redirects_to_the_first_unanswered(client, conte
     response = client.get(url("medicines"))
     assert response.status_code == 302
     assert response["Location"] == url("emergency")
+    # An answer posted with no session at all: the session has gone (the browser was closed).
     response = client.post(url("medicines"), {"smoker": "yes"})
-    assert response["Location"] == url("emergency")
+    assert response["Location"] == reverse("triage:session_ended")
     assert session_answers(client) == {}
 
 
@@ -383,13 +489,13 @@ def test_changing_statin_to_yes_asks_its_follow_up_then_returns(client, content)
     set_answers(client, full)
     data = form_data(content, STATIN_PAGE, full) | {"statin": "yes"}
     response = client.post(url(STATIN_PAGE, change=True), data)
-    assert response["Location"] == url(STATIN_PAGE, change=True)
+    assert response["Location"] == url(STATIN_PAGE, change=True) + "&more=1"
     html = client.get(response["Location"]).content.decode()
     assert 'name="statin_started_recently"' in html
     assert 'name="statin_interacting_medicine"' in html
     data["statin_started_recently"] = "no"
     data["statin_interacting_medicine"] = "no"
-    response = client.post(url(STATIN_PAGE, change=True), data)
+    response = client.post(response["Location"], data)
     assert response["Location"] == reverse("triage:check_answers")
 
 
@@ -453,7 +559,8 @@ def test_answers_are_pruned_again_once_the_content_changes(client, content):
     publish_draft()
     assert get_content().token != content.token
     response = client.get(url(SECOND_PAGE))
-    assert response.status_code == 302 and response["Location"] == url("about-you")
+    # Only that question, on a page of its own: the others of its page are still answered.
+    assert response.status_code == 302 and response["Location"] == url("about-you") + "?more=1"
 
 
 def test_answers_pruned_against_the_current_content_are_not_pruned_again(

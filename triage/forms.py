@@ -6,14 +6,24 @@ the site's own template pack, ``govuk`` (templates/govuk/), in the GOV.UK questi
 fieldset and legend for every group of radios or checkboxes, the hint and the "Error:" message
 linked by aria-describedby, an error summary linking to each field's first input. What those
 templates need besides Django's own field data (why we ask, a choice's hint, the exclusive
-"None of these", inline yes/no radios, a unit) is set here, on the fields and their widgets.
+"None of these", inline yes/no radios, a unit, the follow-up questions revealed under a choice) is
+set here, on the fields and their widgets.
+
+A follow-up question can sit under the choice that brings it (the GOV.UK "conditional reveal"):
+``reveals`` maps a question to the choice and the follow-ups under it. Its container is hidden,
+and its inputs disabled, until that choice is made, which only the page script does; without
+JavaScript a follow-up whose choice was not already made is never sent, and it is asked on a
+page of its own. A form validates only the questions in ``asked`` (all by default): the view
+decides, from what was posted, which of the follow-ups shown were asked.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext as _
 
@@ -24,6 +34,27 @@ YES = "yes"
 NO = "no"
 NONE_OF_THESE = "none"
 CHECKLIST_FIELD = "signs"
+# Posted by a revealed follow-up's container (its inputs are disabled while it is hidden): the
+# follow-up was shown, so an empty answer to it is an error, not a question for later.
+REVEALED_FIELD = "revealed"
+AGE = "age"
+
+
+@dataclass(frozen=True, slots=True)
+class Reveal:
+    """The follow-up questions under one choice, and whether they are shown now."""
+
+    id: str
+    fields: list
+    open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A radio or checkbox, with the follow-ups revealed when it is chosen (None if none)."""
+
+    widget: object
+    reveal: Reveal | None
 
 
 class Choices:
@@ -93,6 +124,33 @@ class QuestionBoundField(BoundField):
     def why_we_ask(self) -> str:
         return getattr(self.field, "why_we_ask", "")
 
+    @property
+    def group_id(self) -> str:
+        return f"question-{self.html_name}"
+
+    @property
+    def options(self) -> list[Option]:
+        """Each radio or checkbox, with the follow-up questions it reveals."""
+        under = getattr(self.form, "reveals", {}).get(self.name, {})
+        opened = getattr(self.form, "opened", frozenset())
+        options = []
+        for widget in self.subwidgets:
+            value = str(widget.data["value"])
+            facts = under.get(value)
+            reveal = None
+            if facts:
+                reveal = Reveal(
+                    id=f"conditional-{widget.id_for_label}",
+                    fields=[self.form[fact] for fact in facts],
+                    open=any(fact in opened for fact in facts),
+                )
+            options.append(Option(widget, reveal))
+        return options
+
+    @property
+    def has_reveals(self) -> bool:
+        return bool(getattr(self.form, "reveals", {}).get(self.name))
+
 
 class Question:
     """A form field for a question: what the person is told about why it is asked."""
@@ -120,17 +178,11 @@ def _question_field(question: QuestionInfo) -> forms.Field:
     label = question.short_label or question.text
     common = {"label": question.text, "help_text": question.hint, "why_we_ask": question.why_we_ask}
     if question.kind == "integer":
-        message = _range_message(question)
         return NumberQuestion(
             min_value=question.min_value,
             max_value=question.max_value,
             widget=WholeNumber(unit=question.unit),
-            error_messages={
-                "required": _("Enter %(label)s") % {"label": label.lower()},
-                "invalid": message,
-                "min_value": message,
-                "max_value": message,
-            },
+            error_messages=_number_messages(question),
             **common,
         )
     if question.kind == "boolean":
@@ -141,7 +193,13 @@ def _question_field(question: QuestionInfo) -> forms.Field:
         choices = [(choice.value, choice.label) for choice in question.choices]
     # Yes and no (and "Not sure"), or any two choices, fit on one line.
     inline = len(choices) == 2 or (len(choices) == 3 and choices[0][0] == YES)
-    message = _("Select an answer for ‘%(label)s’") % {"label": label}
+    if question.kind == "boolean":
+        words = [label for _value, label in choices]
+        message = _("Select %(choices)s") % {
+            "choices": _(" or ").join([", ".join(words[:-1]), words[-1]]).lower()
+        }
+    else:
+        message = _("Select an answer for ‘%(label)s’") % {"label": label}
     return ChoiceQuestion(
         choices=choices,
         widget=Radios(inline=inline, hints={c.value: c.hint for c in question.choices}),
@@ -167,26 +225,67 @@ def _signs_field(questions: list[QuestionInfo]) -> forms.Field:
     )
 
 
-def _range_message(question: QuestionInfo) -> str:
+def _number_messages(question: QuestionInfo) -> dict[str, str]:
+    """What to do when a whole number is missing, not a whole number or out of range."""
     low, high = question.min_value, question.max_value
-    if low is not None and high is not None:
-        return _("Enter a whole number from %(min)s to %(max)s") % {"min": low, "max": high}
+    if question.fact == AGE:
+        messages = {
+            "required": _("Enter your age in years, for example 42"),
+            "invalid": _("Enter your age as a whole number of years, for example 42"),
+            # The check is for adults: a younger person is told where to get help instead.
+            "min_value": _(
+                "This check is for people aged %(min)s and over. If you are younger, ask a GP "
+                "or %(service)s for help with your calf pain. In an emergency, call %(number)s."
+            )
+            % {
+                "min": low,
+                "service": settings.URGENT_CARE_SERVICE,
+                "number": settings.EMERGENCY_NUMBER,
+            },
+            "max_value": _("Enter an age of %(max)s or less") % {"max": high},
+        }
+        return messages
+    unit = question.unit or _("a whole number")
+    messages = {
+        "required": _("Enter the number of %(unit)s, for example 3") % {"unit": unit},
+        "invalid": _("Enter the number of %(unit)s as a whole number, for example 3")
+        % {"unit": unit},
+    }
     if low is not None:
-        return _("Enter a whole number, %(min)s or more") % {"min": low}
+        messages["min_value"] = _("Enter %(min)s %(unit)s or more") % {"min": low, "unit": unit}
     if high is not None:
-        return _("Enter a whole number, %(max)s or less") % {"max": high}
-    return _("Enter a whole number")
+        # A longer time is not wrong, only more than the answer needs to tell: say what to enter.
+        messages["max_value"] = _(
+            "Enter %(max)s %(unit)s or fewer. If it is more than %(max)s %(unit)s, enter %(max)s"
+        ) % {"max": high, "unit": unit}
+    return messages
 
 
 class StepForm(forms.Form):
     """The questions of one step that apply; ``answers()`` gives the validated answers."""
 
     def __init__(
-        self, *args, topic: TopicInfo, questions: list[QuestionInfo], action: str = "", **kwargs
+        self,
+        *args,
+        topic: TopicInfo,
+        questions: list[QuestionInfo],
+        action: str = "",
+        asked: Collection[str] | None = None,
+        reveals: Mapping[str, Mapping[str, list[str]]] | None = None,
+        opened: Collection[str] = (),
+        **kwargs,
     ):
         self.topic = topic
         self.questions = questions
         self.is_checklist = topic.kind == "checklist"
+        # The questions validated and answered: all of them unless the view says otherwise.
+        self.asked = frozenset(q.fact for q in questions) if asked is None else frozenset(asked)
+        # trigger fact -> its choice's value -> the follow-up facts revealed under that choice
+        self.reveals = {fact: dict(values) for fact, values in (reveals or {}).items()}
+        self.nested = frozenset(
+            f for values in self.reveals.values() for fs in values.values() for f in fs
+        )
+        self.opened = frozenset(opened)
         super().__init__(*args, **kwargs)
         if self.is_checklist:
             self.fields[CHECKLIST_FIELD] = _signs_field(questions)
@@ -196,6 +295,19 @@ class StepForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"action": action, "novalidate": True}
         self.helper.add_input(Submit("continue", _("Continue")))
+
+    @property
+    def top_level(self) -> list[BoundField]:
+        """The fields shown on the page itself; follow-ups are inside their choice's reveal."""
+        return [field for field in self if field.name not in self.nested]
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_checklist and hasattr(self, "cleaned_data"):
+            # A follow-up that was not asked is neither an error nor an answer.
+            for name in set(self.fields) - self.asked:
+                self._errors.pop(name, None)
+                self.cleaned_data.pop(name, None)
 
     def clean(self):
         cleaned = super().clean()
@@ -210,7 +322,7 @@ class StepForm(forms.Form):
         if self.is_checklist:
             ticked = set(data[CHECKLIST_FIELD]) - {NONE_OF_THESE}
             return {q.fact: q.fact in ticked for q in self.questions}
-        return {q.fact: _answer(q, data[q.fact]) for q in self.questions}
+        return {q.fact: _answer(q, data[q.fact]) for q in self.questions if q.fact in self.asked}
 
     def valid_alone(self) -> dict:
         """The answers among the posted data that are valid on their own, ignoring the others."""
@@ -243,11 +355,17 @@ class StepForm(forms.Form):
         initial = {}
         for question in asked:
             value = answers[question.fact]
-            if question.kind == "boolean":
-                initial[question.fact] = {True: YES, False: NO}.get(value, NOT_SURE)
-            else:
-                initial[question.fact] = value
+            initial[question.fact] = (
+                form_value(question, value) if question.kind == "boolean" else value
+            )
         return initial
+
+
+def form_value(question: QuestionInfo, value: object) -> str:
+    """A stored answer as the form's choice sends it: true as "yes", "not_sure" as such."""
+    if question.kind == "boolean":
+        return {True: YES, False: NO}.get(value, NOT_SURE)
+    return str(value)
 
 
 def _answer(question: QuestionInfo, value: object) -> object:

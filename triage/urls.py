@@ -11,4 +11,6 @@ urlpatterns = [
     path("check/<slug:slug>/", views.step, name="step"),
     path("result/", views.result, name="result"),
     path("start-again/", views.start_again, name="start_again"),
+    path("answers-deleted/", views.answers_deleted, name="answers_deleted"),
+    path("session-ended/", views.session_ended, name="session_ended"),
 ]
