@@ -83,7 +83,8 @@ def test_check_answers_without_all_answers_redirects_to_the_first_unanswered(cli
     set_answers(client, answers)
     response = client.get(CHECK)
     assert response.status_code == 302
-    assert response["Location"] == f"/check/{content.questions[last].topic}/"
+    # Only the question left, on a page of its own: the others of its page are answered.
+    assert response["Location"] == f"/check/{content.questions[last].topic}/?more=1"
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
@@ -198,19 +199,27 @@ def test_start_again_clears_the_answers(client, content):
     set_answers(client, complete_answers(content, CASES["urgent"]))
     response = client.post(reverse("triage:start_again"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("triage:start")
+    assert response["Location"] == reverse("triage:answers_deleted")
     assert "answers" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "Your answers have been deleted" in page
+    assert 'href="/check/emergency/" class="button"' in page
     assert client.get(RESULT)["Location"] == "/check/emergency/"
 
 
-def test_start_again_with_htmx_answers_with_the_start_page_region(client, content):
+def test_start_again_with_htmx_answers_with_the_answers_deleted_region(client, content):
     set_answers(client, complete_answers(content, CASES["urgent"]))
     response = client.post(reverse("triage:start_again"), headers=HTMX)
-    assert response["HX-Push-Url"] == reverse("triage:start")
+    assert response["HX-Push-Url"] == reverse("triage:answers_deleted")
     body = response.content.decode()
-    assert "Start now" in body and "<html" not in body
-    assert "answers from earlier" not in body
+    assert "Your answers have been deleted" in body and "<html" not in body
     assert "answers" not in client.session
+
+
+def test_the_answers_deleted_page_is_not_shown_to_someone_with_answers(client, content):
+    set_answers(client, complete_answers(content, CASES["urgent"]))
+    response = client.get(reverse("triage:answers_deleted"))
+    assert response.status_code == 302 and response["Location"] == reverse("triage:start")
 
 
 def test_the_start_page_is_never_cached_once_it_speaks_of_earlier_answers(client, content):

@@ -364,7 +364,10 @@ def test_an_invalid_htmx_post_gets_the_region_with_errors(client, content):
     "data, message",
     [
         ({"age": "200", "sex": "male"}, "Enter an age of 110 or less"),
-        ({"age": "ten", "sex": "male"}, "Enter your age as a whole number of years, for example 42"),
+        (
+            {"age": "ten", "sex": "male"},
+            "Enter your age as a whole number of years, for example 42",
+        ),
         ({"age": "40", "sex": "robot"}, "Select an answer for"),
         ({"age": "40"}, "Select an answer for"),
         ({"sex": "male"}, "Enter your age in years, for example 42"),

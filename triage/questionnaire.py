@@ -180,19 +180,36 @@ class Journey:
                     continue
                 ticked = [q for q in asked if answers[q.fact]]
                 if ticked:
-                    rows = tuple(AnswerRow(q.short_label, words.yes) for q in ticked)
+                    rows = tuple(AnswerRow(q.short_label, words.yes, q.fact) for q in ticked)
                 else:
                     rows = (AnswerRow(topic.title, _("None of these")),)
                 result.append(AnsweredStep(topic, rows))
                 continue
             rows = tuple(
-                AnswerRow(q.short_label, display_answer(q, answers[q.fact], words))
+                AnswerRow(q.short_label, display_answer(q, answers[q.fact], words), q.fact)
                 for q in questions
                 if q.fact in answers
             )
             if rows:
                 result.append(AnsweredStep(topic, rows))
         return result
+
+    def facts_that_matter(self) -> list[str]:
+        """
+        The answers behind the result, in the order they count: those that fired a red flag
+        (or left one open on "Not sure"), then those for and against the causes in the "more
+        likely" and "possible" bands, most likely cause first.
+        """
+        assessment = self.assessment
+        facts: list[str] = []
+        for flag in assessment.red_flags:
+            facts += flag.because
+        for uncertain in assessment.uncertain:
+            facts += uncertain.not_sure
+        for cause in assessment.causes:
+            if cause.band in (rules.MORE_LIKELY, rules.POSSIBLE):
+                facts += cause.supporting_facts + cause.opposing_facts
+        return [fact for fact in dict.fromkeys(facts) if fact in self.answers]
 
 
 def prune(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> dict[str, object]:
@@ -254,6 +271,7 @@ def display_answer(question: QuestionInfo, value: object, words: Words | None = 
 class AnswerRow:
     label: str
     answer: str
+    fact: str = ""  # "" for the checklist's "None of these"
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,7 +152,7 @@ def _session_ended(
     """
     if topic is not None and snapshot.topics and topic.slug == snapshot.topics[0].slug:
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         # A cookie that cannot be read is an empty session (calfsite.sessions).
         if request.session.items():
             return False
@@ -432,11 +432,54 @@ def _show_check_answers(request: HttpRequest, journey: Journey) -> HttpResponse:
         return redirect(_resume(journey).url)
     if journey.is_emergency:
         return redirect("triage:result")
-    return _render(
-        request,
-        "triage/check_answers.html",
-        {"page_title": _("Check your answers"), "sections": journey.answered_steps()},
-    )
+    return _render(request, "triage/check_answers.html", check_answers_context(journey))
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    label: str
+    answer: str
+    change_url: str
+    change_words: str  # after "Change", for screen readers: "Change how bad the pain is"
+
+
+def _change_words(label: str) -> str:
+    """A short label as it reads after "Change": "How it started" as "how it started"."""
+    if len(label) > 1 and label[1].isupper():
+        return label  # an abbreviation: "DVT before"
+    return label[:1].lower() + label[1:]
+
+
+def check_answers_context(journey: Journey) -> dict:
+    """
+    Check your answers: first the answers that matter most to the result (those behind a red
+    flag, then those for or against the likeliest causes), then the others, page by page.
+    Every row has its own Change link, back to its page, which then returns here.
+    """
+    rank = {fact: position for position, fact in enumerate(journey.facts_that_matter())}
+    first: list[tuple[int, SummaryRow]] = []
+    sections = []
+    for answered in journey.answered_steps():
+        url = _step_url(answered.topic, changing=True)
+        rows = []
+        for row in answered.rows:
+            words = _change_words(row.label)
+            if not row.fact:
+                words = _("your answer to ‘%(question)s’") % {"question": row.label}
+            summary = SummaryRow(row.label, row.answer, url, words)
+            if row.fact in rank:
+                first.append((rank[row.fact], summary))
+            else:
+                rows.append(summary)
+        if rows:
+            sections.append((answered.topic.title, rows))
+    steps = journey.progress.active
+    return {
+        "page_title": _("Check your answers"),
+        "back_url": _step_url(steps[-1]) if steps else reverse("triage:start"),
+        "mattering": [row for _position, row in sorted(first, key=lambda item: item[0])],
+        "sections": sections,
+    }
 
 
 @never_cache

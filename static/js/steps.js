@@ -1,7 +1,9 @@
 /*
  * After htmx swaps in a new step: move focus to the error summary or the new heading, and
- * announce the page in the live region. Also the print button and the "None of these"
- * checkbox. No inline scripts anywhere (strict Content Security Policy).
+ * announce the page in the live region. Also the print button, the "None of these"
+ * checkbox and the follow-up questions revealed under a choice (the GOV.UK conditional reveal):
+ * a reveal is shown, and its inputs sent, only while its choice is made. No inline scripts
+ * anywhere (strict Content Security Policy).
  */
 (function () {
   "use strict";
@@ -15,6 +17,7 @@
         window.print();
       });
     });
+    root.querySelectorAll('[data-module="radios"]').forEach(enhanceReveals);
     root.querySelectorAll('[data-module="checkboxes"]').forEach(function (group) {
       group.addEventListener("change", function (event) {
         var box = event.target;
@@ -26,6 +29,35 @@
             other.checked = false;
           }
         });
+      });
+    });
+  }
+
+  // A reveal's inputs are disabled while it is hidden, so a hidden follow-up is never sent.
+  function syncReveal(input) {
+    var reveal = document.getElementById(input.getAttribute("aria-controls"));
+    if (!reveal) return;
+    var shown = input.checked;
+    reveal.hidden = !shown;
+    reveal.querySelectorAll("input").forEach(function (field) {
+      field.disabled = !shown;
+    });
+  }
+
+  function enhanceReveals(group) {
+    var inputs = group.querySelectorAll("input[data-aria-controls]");
+    if (!inputs.length) return;
+    inputs.forEach(function (input) {
+      input.setAttribute("aria-controls", input.getAttribute("data-aria-controls"));
+      input.removeAttribute("data-aria-controls");
+      syncReveal(input);
+    });
+    // Choosing another radio of the group unchecks this one without an event of its own.
+    group.addEventListener("change", function (event) {
+      if (event.target.type !== "radio") return;
+      var name = event.target.name;
+      group.querySelectorAll("input[aria-controls]").forEach(function (input) {
+        if (input.name === name) syncReveal(input);
       });
     });
   }
