@@ -5,6 +5,7 @@ The answers come from tests.answer_sets, and each result is compared with the ru
 """
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -34,29 +35,37 @@ def form_value(value) -> str:
 
 
 def current_step(page) -> str:
-    return page.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+    return urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def shown_names(region) -> list[str]:
+    """The names of the questions on view: a follow-up in a hidden reveal is not."""
+    return region.locator("form input[name]:not([type=hidden]):not([disabled])").evaluate_all(
+        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
+    )
 
 
 def answer_page(page, answers: dict) -> None:
     """Fill in the questions shown on the current page with the mouse, then Continue."""
     region = page.locator("#region")
-    names = region.locator("form input[name]:not([type=hidden])").evaluate_all(
-        "els => [...new Set(els.map(e => e.name))]"
-    )
-    for name in names:
-        if name == "signs":
-            values = region.locator("input[name=signs]").evaluate_all(
-                "els => els.map(e => e.value)"
-            )
-            ticked = [v for v in values if answers.get(v)]
-            for value in ticked or ["none"]:
-                region.locator(f"input[name=signs][value={value}]").check()
-            continue
-        field = region.locator(f"input[name={name}]")
-        if field.first.get_attribute("inputmode") == "numeric":
-            field.fill(str(answers[name]))
-        else:
-            region.locator(f"input[name={name}][value={form_value(answers[name])}]").check()
+    done: set[str] = set()
+    # A choice can reveal follow-up questions under it: answer those that appear too.
+    while names := [name for name in shown_names(region) if name not in done]:
+        for name in names:
+            done.add(name)
+            if name == "signs":
+                values = region.locator("input[name=signs]").evaluate_all(
+                    "els => els.map(e => e.value)"
+                )
+                ticked = [v for v in values if answers.get(v)]
+                for value in ticked or ["none"]:
+                    region.locator(f"input[name=signs][value={value}]").check()
+                continue
+            field = region.locator(f"input[name={name}]")
+            if field.first.get_attribute("inputmode") == "numeric":
+                field.fill(str(answers[name]))
+            else:
+                region.locator(f"input[name={name}][value={form_value(answers[name])}]").check()
     region.get_by_role("button", name="Continue").click()
 
 
@@ -116,7 +125,7 @@ def run_journey(page, base_url: str, answers: dict, *, keyboard=False, expect_fo
         start.click()
     seen = []
     for _ in range(30):
-        page.wait_for_url(re.compile(r"/(check/[\w-]+|result)/$"), wait_until="commit")
+        page.wait_for_url(re.compile(r"/(check/[\w-]+|result)/(\?more=1)?$"), wait_until="commit")
         expect(page.locator("#region h1")).to_be_visible()
         if "/result/" in page.url:
             return seen
@@ -127,7 +136,9 @@ def run_journey(page, base_url: str, answers: dict, *, keyboard=False, expect_fo
                 page.get_by_role("link", name="See your results").click()
             continue
         step = current_step(page)
-        expect(page.locator("#region form")).to_have_attribute("action", f"/check/{step}/")
+        expect(page.locator("#region form")).to_have_attribute(
+            "action", f"/check/{step}/" + ("?more=1" if page.url.endswith("?more=1") else "")
+        )
         if expect_focus:
             expect(page.locator("#region h1")).to_be_focused()
         seen.append(step)
@@ -205,7 +216,102 @@ def test_start_again_clears_everything(seeded_live_server, page):
     page.get_by_role("link", name="Start again").click()
     expect(page.locator("#region h1")).to_have_text("Start again")
     page.get_by_role("button", name="Start again").click()
-    expect(page.get_by_role("link", name="Start now")).to_be_visible()
+    expect(page.locator("#region h1")).to_have_text("Your answers have been deleted")
+    expect(page).to_have_url(re.compile(r"/answers-deleted/$"))
+    expect(page.get_by_role("button", name="Start again")).to_have_attribute(
+        "href", "/check/emergency/"
+    )
     page.goto(seeded_live_server.url + "/result/")
     expect(page).to_have_url(re.compile(r"/check/emergency/$"))
     expect(page.locator("input[name=signs]:checked")).to_have_count(0)
+
+
+def reach_medicines(page, base_url: str, answers: dict) -> None:
+    """Answer every page before the medicines page."""
+    page.goto(base_url + "/check/emergency/")
+    while current_step(page) != "medicines":
+        if _js_on(page):
+            page.evaluate("document.getElementById('region').dataset.answered = 'yes'")
+            answer_page(page, answers)
+            page.wait_for_function("() => !document.querySelector('#region[data-answered]')")
+        else:
+            with page.expect_navigation():
+                answer_page(page, answers)
+
+
+def test_with_javascript_a_follow_up_is_revealed_under_its_choice(seeded_live_server, page):
+    content = get_content()
+    answers = complete_answers(content, CASES["soon"])
+    reach_medicines(page, seeded_live_server.url, answers)
+    statin_yes = page.locator("input[name=statin][value=yes]")
+    reveal = page.locator("#conditional-id_statin_0")
+    follow_up = page.get_by_role("group", name=re.compile("Did you start the statin"))
+    expect(statin_yes).to_have_attribute("aria-controls", "conditional-id_statin_0")
+    expect(reveal).to_be_hidden()
+    expect(reveal.locator("input[name=statin_started_recently]").first).to_be_disabled()
+    statin_yes.check()
+    expect(follow_up).to_be_visible()
+    expect(reveal.locator("input[name=statin_started_recently]").first).to_be_enabled()
+    # Choosing "No" hides it again, and its inputs are no longer sent.
+    page.locator("input[name=statin][value=no]").check()
+    expect(reveal).to_be_hidden()
+    expect(reveal.locator("input[name=revealed]").first).to_be_disabled()
+    statin_yes.check()
+    # Shown and left empty: an error on this page, not a page of its own.
+    page.evaluate("document.getElementById('region').dataset.answered = 'yes'")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_function("() => !document.querySelector('#region[data-answered]')")
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary")).to_contain_text("Select yes")
+    expect(follow_up).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/check/medicines/$"))
+    run_from_here = dict(answers)
+    page.evaluate("document.getElementById('region').dataset.answered = 'yes'")
+    answer_page(page, run_from_here)
+    page.wait_for_function("() => !document.querySelector('#region[data-answered]')")
+    # Answered in place: straight on, with no page of its own.
+    expect(page).to_have_url(re.compile(r"/check/answers/$"))
+    expect(page.locator("#region")).to_contain_text("Statin started or increased recently")
+
+
+def test_without_javascript_a_follow_up_comes_on_a_page_of_its_own(seeded_live_server, no_js_page):
+    page = no_js_page
+    content = get_content()
+    answers = complete_answers(content, CASES["soon"])
+    reach_medicines(page, seeded_live_server.url, answers)
+    expect(page.locator("#conditional-id_statin_0")).to_be_hidden()
+    with page.expect_navigation():
+        answer_page(page, answers)
+    expect(page).to_have_url(re.compile(r"/check/medicines/\?more=1$"))
+    expect(page.locator("#region")).to_contain_text("Your answers brought 2 more questions.")
+    expect(page.locator("input[name=statin]")).to_have_count(0)
+    expect(page.get_by_role("group", name=re.compile("Did you start the statin"))).to_be_visible()
+    # Back: the whole page, the follow-ups shown under the choice made.
+    page.get_by_role("link", name="Back").click()
+    expect(page).to_have_url(re.compile(r"/check/medicines/$"))
+    expect(page.locator("input[name=statin][value=yes]")).to_be_checked()
+    expect(page.locator("#conditional-id_statin_0")).to_be_visible()
+    page.go_back()
+    with page.expect_navigation():
+        answer_page(page, answers)
+    expect(page).to_have_url(re.compile(r"/check/answers/$"))
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_an_answer_after_the_session_has_gone_says_so(seeded_live_server, page, no_js_page, js):
+    page = page if js else no_js_page
+    answers = complete_answers(get_content(), CASES["soon"])
+    page.goto(seeded_live_server.url + "/check/emergency/")
+    with page.expect_navigation():
+        answer_page(page, answers)
+    expect(page).to_have_url(re.compile(r"/check/about-you/$"))
+    # The cookie expires (or the browser drops it) while the page is open.
+    page.context.clear_cookies(name="sessionid")
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": "expired", "url": seeded_live_server.url}]
+    )
+    answer_page(page, answers)
+    expect(page.locator("#region h1")).to_have_text("Your answers were not kept")
+    expect(page).to_have_url(re.compile(r"/session-ended/$"))
+    page.get_by_role("button", name="Start again").click()
+    expect(page).to_have_url(re.compile(r"/check/emergency/$"))
