@@ -89,7 +89,13 @@ class _FormParser(HTMLParser):
         if tag == "form" and (attributes.get("method") or "").lower() == "post":
             self._current = Form(action=attributes.get("action") or "")
             self.forms.append(self._current)
-        elif tag == "input" and self._current is not None and attributes.get("name"):
+        elif (
+            tag == "input"
+            and self._current is not None
+            and attributes.get("name")
+            # As a browser does: a disabled input (a follow-up in a hidden reveal) is not sent.
+            and "disabled" not in attributes
+        ):
             name = attributes["name"]
             kind = (attributes.get("type") or "text").lower()
             known = self._current.fields.setdefault(name, Field(name=name, kind=kind))
@@ -235,7 +241,9 @@ def django_client_driver(client, *, htmx: bool = False) -> tuple[Callable, Calla
     headers = {"HX-Request": "true"} if htmx else {}
 
     def page(response) -> Page:
-        path = response.headers.get("HX-Push-Url") or response.request["PATH_INFO"]
+        query = response.request.get("QUERY_STRING")
+        address = response.request["PATH_INFO"] + (f"?{query}" if query else "")
+        path = response.headers.get("HX-Push-Url") or address
         return Page(response.status_code, path, response.content.decode())
 
     def get(path: str) -> Page:
