@@ -36,8 +36,11 @@ def test_every_answer_has_its_own_change_link(client, content, case, htmx):
         assert link.startswith("/check/") and link.endswith("/?change=1"), link
         assert words and "about about" not in words and "answers about" not in words
     by_key = {key: words for key, _v, _l, words in shown}
-    assert by_key["How bad the pain is"] == "how bad the pain is"
     assert by_key["Age"] == "age"
+    for key, words in by_key.items():
+        if key != "Do you have any of these?":
+            # "Change how it started": the short label, read on from "Change".
+            assert words == key[0].lower() + key[1:], (key, words)
     # The checklist's one row names its question.
     assert by_key["Do you have any of these?"] == "your answer to ‘Do you have any of these?’"
 
