@@ -528,13 +528,8 @@ def answers_deleted(request: HttpRequest) -> HttpResponse:
 
 
 def _show_answers_deleted(request: HttpRequest, journey: Journey | None = None) -> HttpResponse:
-    if _answers(request):
-        # There are answers: this page would not be true.
-        return redirect("triage:start")
-    return _render(
-        request,
-        "triage/answers_deleted.html",
-        {"page_title": _("Your answers have been deleted"), "start_url": _first_step_url()},
+    return _answers_gone(
+        request, "triage/answers_deleted.html", _("Your answers have been deleted")
     )
 
 
@@ -547,16 +542,23 @@ def session_ended(request: HttpRequest) -> HttpResponse:
 
 
 def _show_session_ended(request: HttpRequest, journey: Journey | None = None) -> HttpResponse:
+    return _answers_gone(
+        request,
+        "triage/session_ended.html",
+        _("Your answers were not kept"),
+        kept_for=_duration(settings.SESSION_COOKIE_AGE),
+    )
+
+
+def _answers_gone(request: HttpRequest, template_name: str, title: str, **context) -> HttpResponse:
+    """A page saying the answers are gone, with a button to start again."""
     if _answers(request):
+        # There are answers: this page would not be true.
         return redirect("triage:start")
     return _render(
         request,
-        "triage/session_ended.html",
-        {
-            "page_title": _("Your answers were not kept"),
-            "start_url": _first_step_url(),
-            "kept_for": _duration(settings.SESSION_COOKIE_AGE),
-        },
+        template_name,
+        {"page_title": title, "start_url": _first_step_url(), **context},
     )
 
 
