@@ -3,6 +3,8 @@ SHELL := /bin/sh
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+# Lighthouse for the browser tests (package-lock.json); the site itself needs no Node.
+NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=true
@@ -21,6 +23,11 @@ $(STAMP): requirements.lock | $(BIN)/python
 
 install: $(STAMP)
 
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the browser tests: on Debian, apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_content
@@ -35,7 +42,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -65,7 +72,7 @@ loadtest: install
 	$(BIN)/python bench/loadtest.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
 # Performance figures (docs/performance.md): rules service, queries per page, what a journey
 # costs the server, journeys an hour (locust as a library), weight and memory, on a SQLite
