@@ -196,6 +196,7 @@ def test_every_page_has_no_axe_violation_and_no_sideways_scrolling(served, audit
     for urgency in ("urgent", "soon", "emergency"):
         click(page, "link", "Start now")
         journey(audit, content, urgency, seen)
+        click(page, "link", "Start again")
         click(page, "button", "Start again")
 
     # An answer sent after the session (and its CSRF cookie) was lost.
