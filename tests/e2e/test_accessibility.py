@@ -192,12 +192,15 @@ def test_every_page_has_no_axe_violation_and_no_sideways_scrolling(served, audit
     click(page, "link", "start again")
     audit.check("start again")
     click(page, "button", "Start again")
+    audit.check("answers deleted")
+    click(page, "link", "Go to the start page")
 
     for urgency in ("urgent", "soon", "emergency"):
         click(page, "link", "Start now")
         journey(audit, content, urgency, seen)
         click(page, "link", "Start again")
         click(page, "button", "Start again")
+        click(page, "link", "Go to the start page")
 
     # An answer sent after the session (and its CSRF cookie) was lost.
     click(page, "link", "Start now")
