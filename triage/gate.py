@@ -23,6 +23,7 @@ from triage.models import (
     Choice,
     EvidenceRule,
     Question,
+    QuestionGroup,
     RedFlag,
     SafetyCase,
     Source,
@@ -39,6 +40,8 @@ from triage.selectors import ContentSnapshot, build_snapshot, snapshot_from_data
 REVIEWER_ONLY_FIELDS = {
     Source: ("slug",),
     Topic: ("slug", "kind", "order"),
+    # Which questions are asked as one list, and where: a tick is yes and no tick is no.
+    QuestionGroup: ("slug", "topic", "order"),
     Question: (
         "slug",
         "topic",
@@ -48,6 +51,7 @@ REVIEWER_ONLY_FIELDS = {
         "max_value",
         "allow_not_sure",
         "ask_when",
+        "group",
     ),
     Choice: ("question", "value"),
     RedFlag: ("slug", "urgency", "criteria", "last_reviewed"),

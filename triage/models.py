@@ -80,6 +80,30 @@ class Topic(Content):
         ordering = ["order", "slug"]
 
 
+class QuestionGroup(Content):
+    """
+    Yes-or-no questions of one topic asked together as one "Select all that apply" question,
+    with an exclusive "None of these": a ticked item is yes, an item shown and not ticked is
+    no. Only questions without "Not sure" can be in a group (``Question.clean``).
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="groups")
+    order = models.PositiveIntegerField(default=0)
+    legend = models.CharField(
+        max_length=300,
+        help_text=_("The question the list answers, e.g. 'Do you have any of these?'"),
+    )
+    hint = models.CharField(
+        max_length=300, blank=True, help_text=_("E.g. 'Select all that apply.'")
+    )
+
+    class Meta:
+        ordering = ["topic__order", "order", "slug"]
+
+    def __str__(self):
+        return self.slug
+
+
 class Question(Content):
     """One fact of the answer schema, asked in plain words. ``slug`` is the fact name."""
 
@@ -119,6 +143,17 @@ class Question(Content):
         blank=True,
         help_text=_("Criteria: ask only when these answers are true. Empty: always ask."),
     )
+    group = models.ForeignKey(
+        QuestionGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        help_text=_(
+            "Asked as one item of this 'Select all that apply' list: a tick is yes, no tick is "
+            "no. Only for yes-or-no questions without 'Not sure', in the group's topic."
+        ),
+    )
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -137,6 +172,24 @@ class Question(Content):
             and self.min_value > self.max_value
         ):
             raise ValidationError(_("The minimum is larger than the maximum."))
+        if self.group_id is not None:
+            problem = group_problem(
+                kind=self.kind,
+                allow_not_sure=self.allow_not_sure,
+                same_topic=self.group.topic_id == self.topic_id,
+            )
+            if problem:
+                raise ValidationError({"group": problem})
+
+
+def group_problem(*, kind: str, allow_not_sure: bool, same_topic: bool) -> str:
+    """Why a question cannot be an item of a tick-all-that-apply group ("" if it can)."""
+    if kind != Question.Kind.BOOLEAN or allow_not_sure:
+        # A tick means yes and no tick means no: there is no way to say "Not sure".
+        return _("Only a yes-or-no question without 'Not sure' can be in a group.")
+    if not same_topic:
+        return _("A question can only be in a group of its own topic.")
+    return ""
 
 
 class ChoiceManager(models.Manager):

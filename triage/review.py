@@ -19,7 +19,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from triage.markdown import render_markdown
-from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
+from triage.models import (
+    Cause,
+    Choice,
+    EvidenceRule,
+    Question,
+    QuestionGroup,
+    RedFlag,
+    Source,
+    Topic,
+)
 from triage.selectors import complete
 
 # The NHS writes for a reading age of 9 to 11; text needing an older reader is flagged.
@@ -71,6 +80,7 @@ RULES = Kind("rules", EvidenceRule, ("statement",))
 KINDS = (
     Kind("sources", Source, ()),
     Kind("topics", Topic, ("title", "intro")),
+    Kind("groups", QuestionGroup, ("legend", "hint")),
     Kind("questions", Question, ("text", "short_label", "hint", "why_we_ask", "unit")),
     Kind("red_flags", RedFlag, ("title", "action", "why_it_matters", "safety_net")),
     Kind("causes", Cause, ("title", "summary", "explanation", "self_care", "when_to_get_help")),

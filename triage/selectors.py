@@ -29,6 +29,7 @@ from triage.models import (
     Choice,
     EvidenceRule,
     Question,
+    QuestionGroup,
     RedFlag,
     Release,
     Source,
@@ -70,6 +71,8 @@ class QuestionInfo:
     ask_when: Test | None
     # The sign in plain words, for "You were not sure whether ..., so to be safe ...".
     unsure_words: str = ""
+    # The slug of the tick-all-that-apply group it is an item of ("": asked on its own).
+    group: str = ""
 
     def applies(self, answers) -> bool:
         """Asked only when its condition is definitely true (or it has none)."""
@@ -83,6 +86,16 @@ class QuestionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupInfo:
+    """Yes-or-no questions asked as one "Select all that apply" list with "None of these"."""
+
+    slug: str
+    legend: str
+    hint: str
+    facts: tuple[str, ...]  # its items, in the order of the topic's questions
+
+
+@dataclass(frozen=True, slots=True)
 class TopicInfo:
     slug: str
     title: str
@@ -91,6 +104,13 @@ class TopicInfo:
     questions: tuple[QuestionInfo, ...]
     # No question of this step has a condition: all of them apply, whatever the answers.
     unconditional: bool = False
+    groups: tuple[GroupInfo, ...] = ()
+
+    def group_of(self, question: QuestionInfo) -> GroupInfo | None:
+        for group in self.groups:
+            if group.slug == question.group:
+                return group
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +220,7 @@ def fact_specs(questions) -> dict[str, FactSpec]:
 # snapshot is built from. One list per kind, each item a dict of its fields; the items that
 # belong to another (a question's choices, a cause's rules) are nested in it, and sources are
 # named by slug. Dates are ISO strings, so the data is JSON as it is.
-CONTENT_KINDS = ("sources", "topics", "questions", "red_flags", "causes")
+CONTENT_KINDS = ("sources", "topics", "groups", "questions", "red_flags", "causes")
 EMPTY_CONTENT: dict = {kind: [] for kind in CONTENT_KINDS}
 
 
@@ -229,7 +249,7 @@ def content_data() -> dict:
     """The content rows (the working draft) as plain data, in a fixed number of queries."""
     sources = Prefetch("sources", queryset=Source.objects.order_by("title", "slug"))
     questions = (
-        Question.objects.select_related("topic")
+        Question.objects.select_related("topic", "group")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "value")))
         .order_by("topic__order", "order", "slug")
     )
@@ -237,10 +257,17 @@ def content_data() -> dict:
     return {
         "sources": [_fields(s) for s in Source.objects.order_by("title", "slug")],
         "topics": [_fields(t) for t in Topic.objects.order_by("order", "slug")],
+        "groups": [
+            {**_fields(g), "topic": g.topic.slug}
+            for g in QuestionGroup.objects.select_related("topic").order_by(
+                "topic__order", "order", "slug"
+            )
+        ],
         "questions": [
             {
                 **_fields(q),
                 "topic": q.topic.slug,
+                "group": q.group.slug if q.group else None,
                 "choices": [_fields(c) for c in q.choices.all()],
             }
             for q in questions
@@ -265,9 +292,12 @@ def complete(data: dict) -> dict:
     return {
         "sources": [with_defaults(Source, s) for s in data["sources"]],
         "topics": [with_defaults(Topic, t) for t in data["topics"]],
+        # Content stored before groups existed has none: every question asked on its own.
+        "groups": [with_defaults(QuestionGroup, g) for g in data.get("groups", [])],
         "questions": [
             {
                 **with_defaults(Question, q),
+                "group": q.get("group"),
                 "choices": [with_defaults(Choice, c) for c in q["choices"]],
             }
             for q in data["questions"]
@@ -339,11 +369,25 @@ def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> Cont
                 else None
             ),
             unsure_words=q["unsure_words"],
+            group=q["group"] or "",
         )
         for q in data["questions"]
     }
     topic_questions = {
         t["slug"]: tuple(info for info in question_infos.values() if info.topic == t["slug"])
+        for t in data["topics"]
+    }
+    topic_groups = {
+        t["slug"]: tuple(
+            GroupInfo(
+                g["slug"],
+                g["legend"],
+                g["hint"],
+                tuple(q.fact for q in topic_questions[t["slug"]] if q.group == g["slug"]),
+            )
+            for g in sorted(data["groups"], key=lambda g: (g["order"], g["slug"]))
+            if g["topic"] == t["slug"]
+        )
         for t in data["topics"]
     }
     topic_infos = tuple(
@@ -354,6 +398,7 @@ def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> Cont
             t["kind"],
             topic_questions[t["slug"]],
             unconditional=all(q.ask_when is None for q in topic_questions[t["slug"]]),
+            groups=tuple(g for g in topic_groups[t["slug"]] if g.facts),
         )
         for t in data["topics"]
     )

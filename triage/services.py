@@ -27,6 +27,7 @@ from triage.models import (
     Choice,
     EvidenceRule,
     Question,
+    QuestionGroup,
     RedFlag,
     Release,
     SeededItem,
@@ -36,7 +37,7 @@ from triage.models import (
 from triage.selectors import EMPTY_CONTENT, ContentSnapshot, content_data, snapshot_from_data
 
 # What a release publishes; a change to any of them is a change to the draft.
-CONTENT_MODELS = (Source, Topic, Question, Choice, RedFlag, Cause, EvidenceRule)
+CONTENT_MODELS = (Source, Topic, QuestionGroup, Question, Choice, RedFlag, Cause, EvidenceRule)
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Loaded in this order: later files refer to rows of earlier ones by natural key.
@@ -298,10 +299,20 @@ def write_content(data: dict) -> None:
         topics[item["slug"]], _created = Topic.objects.update_or_create(
             slug=item["slug"], defaults=_without(item, "slug")
         )
+    groups = {}
+    for item in data.get("groups", []):
+        groups[item["slug"]], _created = QuestionGroup.objects.update_or_create(
+            slug=item["slug"],
+            defaults={**_without(item, "slug", "topic"), "topic": topics[item["topic"]]},
+        )
     for item in data["questions"]:
         question, _created = Question.objects.update_or_create(
             slug=item["slug"],
-            defaults={**_without(item, "slug", "choices"), "topic": topics[item["topic"]]},
+            defaults={
+                **_without(item, "slug", "choices", "group"),
+                "topic": topics[item["topic"]],
+                "group": groups.get(item.get("group")),
+            },
         )
         for choice in item["choices"]:
             Choice.objects.update_or_create(
@@ -329,6 +340,7 @@ def write_content(data: dict) -> None:
         (Cause, [item["slug"] for item in data["causes"]]),
         (RedFlag, [item["slug"] for item in data["red_flags"]]),
         (Question, [item["slug"] for item in data["questions"]]),
+        (QuestionGroup, [item["slug"] for item in data.get("groups", [])]),
         (Topic, [item["slug"] for item in data["topics"]]),
         (Source, [item["slug"] for item in data["sources"]]),
     ):

@@ -24,7 +24,16 @@ from triage.admin.forms import (
     a_year_after,
 )
 from triage.criteria import CriteriaError
-from triage.models import Cause, Choice, EvidenceRule, Question, RedFlag, Source, Topic
+from triage.models import (
+    Cause,
+    Choice,
+    EvidenceRule,
+    Question,
+    QuestionGroup,
+    RedFlag,
+    Source,
+    Topic,
+)
 from triage.results import CauseView
 from triage.selectors import build_snapshot
 
@@ -71,6 +80,17 @@ class TopicAdmin(ContentAdmin):
     search_fields = ("title", "slug", "intro")
 
 
+@admin.register(QuestionGroup)
+class QuestionGroupAdmin(ContentAdmin):
+    """A tick-all-that-apply list; its items are the questions whose group it is."""
+
+    list_display = ("slug", "legend", "topic", "order")
+    list_filter = ("topic",)
+    search_fields = ("slug", "legend", "hint")
+    list_select_related = ("topic",)
+    fields = ("slug", "topic", "order", "legend", "hint")
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
     extra = 0
@@ -86,10 +106,10 @@ class ChoiceInline(admin.TabularInline):
 class QuestionAdmin(ContentAdmin):
     form = QuestionForm
     inlines = [ChoiceInline]
-    list_display = ("slug", "text", "topic", "kind", "order")
-    list_filter = ("topic", "kind")
+    list_display = ("slug", "text", "topic", "group", "kind", "order")
+    list_filter = ("topic", "group", "kind")
     search_fields = ("slug", "text", "short_label", "hint", "why_we_ask")
-    list_select_related = ("topic",)
+    list_select_related = ("topic", "group")
     fieldsets = [
         (None, {"fields": ("slug", "topic", "order", "kind")}),
         (
@@ -98,7 +118,7 @@ class QuestionAdmin(ContentAdmin):
         ),
         (
             _("Logic"),
-            {"fields": ("min_value", "max_value", "allow_not_sure", "ask_when")},
+            {"fields": ("min_value", "max_value", "allow_not_sure", "ask_when", "group")},
         ),
     ]
 

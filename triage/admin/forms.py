@@ -121,6 +121,7 @@ class QuestionForm(forms.ModelForm):
             "max_value",
             "allow_not_sure",
             "ask_when",
+            "group",
         ]
         field_classes = {"ask_when": CriteriaField}
 

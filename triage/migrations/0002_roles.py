@@ -15,7 +15,16 @@ CUSTOM_PERMISSIONS = {
     "sign_off_content": "Can sign content off as reviewed",
 }
 
-CONTENT_MODELS = ("source", "topic", "question", "choice", "redflag", "cause", "evidencerule")
+CONTENT_MODELS = (
+    "source",
+    "topic",
+    "questiongroup",
+    "question",
+    "choice",
+    "redflag",
+    "cause",
+    "evidencerule",
+)
 
 EDITOR = "Content editor"
 REVIEWER = "Clinical reviewer"
@@ -27,6 +36,7 @@ ROLE_PERMISSIONS = {
         "change_source",
         "delete_source",
         "change_topic",
+        "change_questiongroup",
         "change_question",
         "change_choice",
         "change_redflag",
