@@ -28,12 +28,14 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext as _
 
 from triage.criteria import NOT_SURE
-from triage.selectors import QuestionInfo, TopicInfo
+from triage.selectors import GroupInfo, QuestionInfo, TopicInfo
 
 YES = "yes"
 NO = "no"
 NONE_OF_THESE = "none"
 CHECKLIST_FIELD = "signs"
+# A tick-all-that-apply group's field is named after its slug, apart from any fact name.
+GROUP_FIELD = "group-%s"
 # Posted by a revealed follow-up's container (its inputs are disabled while it is hidden): the
 # follow-up was shown, so an empty answer to it is an error, not a question for later.
 REVEALED_FIELD = "revealed"
@@ -208,20 +210,45 @@ def _question_field(question: QuestionInfo) -> forms.Field:
     )
 
 
+def _tick_list(
+    items: list[QuestionInfo], *, label: str, hint: str, message: str, why_we_ask: str = ""
+) -> forms.Field:
+    """
+    Yes-or-no questions as one checkbox for each, then the exclusive "None of these": a
+    ticked item is yes, an item shown and not ticked is no.
+    """
+    return SignsQuestion(
+        choices=[(q.fact, q.text) for q in items] + [(NONE_OF_THESE, _("None of these"))],
+        widget=Checkboxes(hints={q.fact: q.hint for q in items}, exclusive=NONE_OF_THESE),
+        label=label,
+        help_text=hint,
+        why_we_ask=why_we_ask,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
 def _signs_field(questions: list[QuestionInfo]) -> forms.Field:
     """The emergency checklist: one checkbox for each sign, then the exclusive "None of these"."""
-    message = _("Select the signs you have, or select 'None of these'")
-    return SignsQuestion(
-        choices=[(q.fact, q.text) for q in questions] + [(NONE_OF_THESE, _("None of these"))],
-        widget=Checkboxes(hints={q.fact: q.hint for q in questions}, exclusive=NONE_OF_THESE),
+    return _tick_list(
+        questions,
         label=_("Select any you have now, with your calf pain"),
-        help_text=_("Select all that apply."),
+        hint=_("Select all that apply."),
+        message=_("Select the signs you have, or select 'None of these'"),
         why_we_ask=_(
             "With calf pain, each of these signs can mean something serious, such as a blood clot "
             "that has moved to the lungs, a blocked artery or a spreading infection, that needs "
             "help at once. We ask about them first so no time is lost."
         ),
-        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+def _group_field(group: GroupInfo, items: list[QuestionInfo]) -> forms.Field:
+    """A question group: the items of it still asked, as one "Select all that apply"."""
+    return _tick_list(
+        items,
+        label=group.legend,
+        hint=group.hint,
+        message=_("Select the ones you have, or select None of these"),
     )
 
 
@@ -273,8 +300,10 @@ class StepForm(forms.Form):
         asked: Collection[str] | None = None,
         reveals: Mapping[str, Mapping[str, list[str]]] | None = None,
         opened: Collection[str] = (),
+        earlier: Mapping | None = None,
         **kwargs,
     ):
+        """``earlier``: the answers so far, shown in the fields (pre-filled when going back)."""
         self.topic = topic
         self.questions = questions
         self.is_checklist = topic.kind == "checklist"
@@ -287,11 +316,24 @@ class StepForm(forms.Form):
         )
         self.opened = frozenset(opened)
         super().__init__(*args, **kwargs)
+        # field name -> the facts it answers: one for a question, several for a group's list.
+        self.answered_by: dict[str, list[QuestionInfo]] = {}
         if self.is_checklist:
+            self.answered_by[CHECKLIST_FIELD] = list(questions)
             self.fields[CHECKLIST_FIELD] = _signs_field(questions)
         else:
             for question in questions:
-                self.fields[question.fact] = _question_field(question)
+                group = topic.group_of(question)
+                name = question.fact if group is None else GROUP_FIELD % group.slug
+                self.answered_by.setdefault(name, []).append(question)
+            for name, items in self.answered_by.items():
+                group = topic.group_of(items[0])
+                if group is None:
+                    self.fields[name] = _question_field(items[0])
+                else:
+                    self.fields[name] = _group_field(group, items)
+        if earlier is not None:
+            self.initial = self.initial_values(earlier)
         self.helper = FormHelper()
         self.helper.attrs = {"action": action, "novalidate": True}
         self.helper.add_input(Submit("continue", _("Continue")))
@@ -305,24 +347,36 @@ class StepForm(forms.Form):
         super().full_clean()
         if not self.is_checklist and hasattr(self, "cleaned_data"):
             # A follow-up that was not asked is neither an error nor an answer.
-            for name in set(self.fields) - self.asked:
-                self._errors.pop(name, None)
-                self.cleaned_data.pop(name, None)
+            for name, items in self.answered_by.items():
+                if not any(q.fact in self.asked for q in items):
+                    self._errors.pop(name, None)
+                    self.cleaned_data.pop(name, None)
 
     def clean(self):
         cleaned = super().clean()
-        signs = cleaned.get(CHECKLIST_FIELD) if self.is_checklist else None
-        if signs and NONE_OF_THESE in signs and len(signs) > 1:
-            self.add_error(CHECKLIST_FIELD, _("Select 'None of these' on its own, or untick it"))
+        for name, field in self.fields.items():
+            ticks = cleaned.get(name) if isinstance(field, SignsQuestion) else None
+            if ticks and NONE_OF_THESE in ticks and len(ticks) > 1:
+                self.add_error(name, _("Select 'None of these' on its own, or untick it"))
         return cleaned
+
+    def _answers_of(self, name: str) -> dict[str, object]:
+        """The answers a valid field gives: each of a list's items ticked or not."""
+        value = self.cleaned_data[name]
+        items = self.answered_by[name]
+        if isinstance(self.fields[name], SignsQuestion):
+            return {q.fact: q.fact in value for q in items}
+        return {items[0].fact: _answer(items[0], value)}
 
     def answers(self) -> dict[str, object]:
         """The validated answers of this step, as stored in the session."""
-        data = self.cleaned_data
+        found: dict[str, object] = {}
+        for name in self.answered_by:
+            if name in self.cleaned_data:
+                found.update(self._answers_of(name))
         if self.is_checklist:
-            ticked = set(data[CHECKLIST_FIELD]) - {NONE_OF_THESE}
-            return {q.fact: q.fact in ticked for q in self.questions}
-        return {q.fact: _answer(q, data[q.fact]) for q in self.questions if q.fact in self.asked}
+            return found
+        return {fact: value for fact, value in found.items() if fact in self.asked}
 
     def valid_alone(self) -> dict:
         """The answers among the posted data that are valid on their own, ignoring the others."""
@@ -336,28 +390,39 @@ class StepForm(forms.Form):
             return result
         # Each field is cleaned on its own and the form adds no cross-field check, so the
         # fields without errors are exactly those that a one-question form would accept.
+        if self.is_checklist:
+            # One field for every sign: whether one sign stands alone depends on the others.
+            alone: dict[str, object] = {}
+            for question in self.questions:
+                form = type(self)(self.data, topic=self.topic, questions=[question])
+                if form.is_valid():
+                    alone.update(form.answers())
+            return alone
+        # Each field is cleaned on its own and the form adds no cross-field check but a list's
+        # own "None of these", so the fields without errors are those a form of one would take.
         self.is_valid()
-        return {
-            q.fact: _answer(q, self.cleaned_data[q.fact])
-            for q in self.questions
-            if q.fact not in self.errors and q.fact in self.cleaned_data
-        }
+        result = {}
+        for name in self.answered_by:
+            if name not in self.errors and name in self.cleaned_data:
+                result.update(self._answers_of(name))
+        return result
 
-    @classmethod
-    def initial_from(cls, questions: list[QuestionInfo], answers: Mapping, *, checklist: bool):
-        """The earlier answers, as the form's initial values (pre-filled when going back)."""
-        asked = [q for q in questions if q.fact in answers]
-        if checklist:
-            if not asked:
-                return {}
-            ticked = [q.fact for q in asked if answers[q.fact]]
-            return {CHECKLIST_FIELD: ticked or [NONE_OF_THESE]}
+    def initial_values(self, answers: Mapping) -> dict:
+        """
+        The earlier answers, as the form's initial values (pre-filled when going back). A list
+        shows its items answered yes ticked, and "None of these" once every item has a no.
+        """
         initial = {}
-        for question in asked:
-            value = answers[question.fact]
-            initial[question.fact] = (
-                form_value(question, value) if question.kind == "boolean" else value
-            )
+        for name, items in self.answered_by.items():
+            asked = [q for q in items if q.fact in answers]
+            if not asked:
+                continue
+            if isinstance(self.fields[name], SignsQuestion):
+                ticked = [q.fact for q in asked if answers[q.fact] is True]
+                if ticked or len(asked) == len(items):
+                    initial[name] = ticked or [NONE_OF_THESE]
+            else:
+                initial[name] = form_value(asked[0], answers[asked[0].fact])
         return initial
 
 

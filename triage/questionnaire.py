@@ -318,7 +318,9 @@ class Walk:
 
     answers: dict[str, object]  # what they answered (None: left unknown)
     pages: tuple[str, ...]  # the question pages shown, in order (one brought back is shown again)
-    questions: int  # questions asked after the emergency checklist
+    # Questions asked after the emergency checklist; a tick-all-that-apply list is one question
+    # each time it is shown, as the person answers it once, whatever the number of its items.
+    questions: int
     emergency: bool
     shown: tuple[tuple[int, int], ...] = ()  # each page's "Question page n of about m"
 
@@ -349,10 +351,12 @@ def walk(snapshot: ContentSnapshot, facts: Mapping[str, object]) -> Walk:
         pages.append(step.slug)
         steps = [topic.slug for topic in journey.progress.active]
         shown.append((steps.index(step.slug) + 1, len(steps)))
+        asked = set()
         for question in journey.applicable_questions(step):
             if question.fact not in answers:
                 answers[question.fact] = _answer(snapshot, question.fact, facts)
-                questions += step.kind != CHECKLIST
+                asked.add(("group", question.group) if question.group else question.fact)
+        questions += 0 if step.kind == CHECKLIST else len(asked)
 
 
 @dataclass(frozen=True, slots=True)

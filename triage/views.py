@@ -295,10 +295,12 @@ def _questions_for(journey: Journey, topic: TopicInfo, *, more: bool = False) ->
     here = {q.fact for q in topic.questions}
     # The answers from other pages: what this page's answers are added to.
     base = {fact: value for fact, value in answers.items() if fact not in here}
-    triggers = [q for q in asked if q.ask_when is None]
+    # An item of a tick-all-that-apply list neither reveals a follow-up nor is revealed: its
+    # follow-ups, and a grouped follow-up itself, are asked once they apply.
+    triggers = [q for q in asked if q.ask_when is None and not q.group]
     reveals: dict[str, dict[str, list[str]]] = {}
     for question in topic.questions:
-        if question.ask_when is None or question.ask_when(base)[0] is True:
+        if question.ask_when is None or question.group or question.ask_when(base)[0] is True:
             continue
         if not (relevant is None or question.fact in relevant or question.fact in answers):
             continue
@@ -358,15 +360,12 @@ def _show_step(
         # Nothing is left to answer here: the whole page.
         return redirect(_step_url(topic, changing=changing))
     page = _questions_for(journey, topic, more=more)
-    initial = StepForm.initial_from(
-        page.questions, journey.answers, checklist=topic.kind == questionnaire.CHECKLIST
-    )
     form = StepForm(
         topic=topic,
         questions=page.questions,
         reveals=page.reveals,
         opened=[q.fact for q in page.questions if q.applies(journey.answers)],
-        initial=initial,
+        earlier=journey.answers,
         action=_step_url(topic, changing=changing, more=more),
     )
     return _step_page(request, journey, topic, form, changing=changing, more=more)
@@ -413,7 +412,7 @@ def step_context(
         "step_number": position + 1,
         "step_count": len(steps),
         "more": more,
-        "more_count": len(form.questions),
+        "more_count": len(form.top_level),
     }
 
 
