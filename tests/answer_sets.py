@@ -1,6 +1,7 @@
 """Complete answer sets for the questionnaire tests, built by walking the step registry."""
 
 from triage import questionnaire
+from triage.forms import GROUP_FIELD
 from triage.questionnaire import Journey
 
 # Plain answers for a healthy 40-year-old man; each case changes a few of them.
@@ -59,6 +60,14 @@ def form_data(content, slug: str, answers: dict) -> dict:
         if question.fact not in answers:
             continue
         value = answers[question.fact]
+        if question.group:
+            # One "Select all that apply" list: the items answered yes, else "None of these".
+            name = GROUP_FIELD % question.group
+            ticked = [fact for fact in data.get(name, []) if fact != "none"]
+            if value is True:
+                ticked.append(question.fact)
+            data[name] = ticked or ["none"]
+            continue
         if question.kind == "boolean":
             data[question.fact] = {True: "yes", False: "no", "not_sure": "not_sure"}[value]
         else:

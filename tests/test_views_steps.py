@@ -26,16 +26,11 @@ ABOUT = {
     "age": "40",
     "sex": "male",
     "side": "both_legs",
-    "more_standing_walking_than_usual": "no",
-    "new_footwear_or_worn_shoes": "no",
-    "injury_or_trauma": "no",
+    # Two tick-all-that-apply lists, answered "None of these".
+    "group-before-the-pain": "none",
     "pain_on_walking_relieved_by_rest": "no",
     "exertional_pain_during_sport": "no",
-    "rest_pain": "no",
-    "night_cramp_before": "no",
-    "cramps_frequent": "no",
-    "cramp_lasting_over_10_min": "no",
-    "back_pain_radiating": "no",
+    "group-pain-and-cramps": "none",
 }
 # The page with the statin question and its follow-ups, and the page after the first.
 STATIN_PAGE = "the-leg"

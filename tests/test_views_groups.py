@@ -1,0 +1,152 @@
+"""Tick-all-that-apply lists inside question pages: one fieldset, one answer, one question."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.answer_sets import complete_answers, form_data, session_answers, set_answers
+from tests.test_forms import Page
+from triage.forms import GROUP_FIELD
+from triage.models import SafetyCase
+from triage.questionnaire import Journey
+
+LIST = GROUP_FIELD % "before-the-pain"
+LIST_ITEMS = ["more_standing_walking_than_usual", "new_footwear_or_worn_shoes", "injury_or_trauma"]
+
+
+def url(slug):
+    return reverse("triage:step", args=[slug])
+
+
+def at_about_you(client, content):
+    """A person past the emergency checklist, and the rest of the first page answered."""
+    emergency = {q.fact: False for q in content.topics[0].questions}
+    set_answers(client, emergency)
+    data = form_data(content, "about-you", complete_answers(content))
+    return emergency, data
+
+
+def test_a_group_is_one_fieldset_with_its_legend_hint_items_and_none_of_these(client, content):
+    at_about_you(client, content)
+    html = client.get(url("about-you")).content.decode()
+    page = Page(html)
+    (group,) = [g for g in page.fieldsets if any(i["name"] == LIST for i in g["inputs"])]
+    assert group["legend"] and group["classes"] == ["checkboxes"]
+    *items, none = group["inputs"]
+    assert [item["value"] for item in items] == LIST_ITEMS
+    assert none["value"] == "none" and none["data-behaviour"] == "exclusive"
+    legend = re.search(r"<legend>([^<]*)</legend>\s*<div class=\"hint\" id=\"([^\"]*)\">", html)
+    assert legend and "Has any of these happened recently?" in html
+    assert "Select all that apply." in html
+    # The items are no longer questions of their own on the page.
+    assert 'name="injury_or_trauma"' not in html
+
+
+def test_a_ticked_item_is_yes_and_every_other_item_shown_is_no(client, content):
+    emergency, data = at_about_you(client, content)
+    response = client.post(url("about-you"), data | {LIST: ["injury_or_trauma"]})
+    assert response.status_code == 302
+    stored = session_answers(client)
+    assert stored["injury_or_trauma"] is True
+    assert stored["more_standing_walking_than_usual"] is False
+    assert stored["new_footwear_or_worn_shoes"] is False
+    # Going back shows the tick again.
+    html = client.get(url("about-you")).content.decode()
+    assert re.search(
+        r'name="group-before-the-pain" type="checkbox" value="injury_or_trauma"'
+        r"[^>]* checked",
+        html,
+    )
+
+
+def test_none_of_these_answers_every_item_no(client, content):
+    _, data = at_about_you(client, content)
+    client.post(url("about-you"), data | {LIST: ["none"]})
+    stored = session_answers(client)
+    assert all(stored[fact] is False for fact in LIST_ITEMS)
+    html = client.get(url("about-you")).content.decode()
+    assert re.search(
+        r'name="group-before-the-pain" type="checkbox" value="none"[^>]* checked', html
+    )
+
+
+@pytest.mark.parametrize(
+    "ticks, message",
+    [
+        ([], "Select the ones you have, or select None of these"),
+        (["none", "injury_or_trauma"], "Select &#x27;None of these&#x27; on its own, or untick it"),
+        (["smoker"], "Select the ones you have, or select None of these"),
+    ],
+    ids=["nothing-ticked", "none-with-an-item", "an-item-of-another-page"],
+)
+def test_a_list_answered_wrongly_says_what_to_do_and_stores_nothing(
+    client, content, ticks, message
+):
+    emergency, data = at_about_you(client, content)
+    data = data | {LIST: ticks}
+    if not ticks:
+        del data[LIST]
+    response = client.post(url("about-you"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert f'href="#id_{LIST}_0"' in html  # the error summary links to the first checkbox
+    assert session_answers(client) == emergency
+
+
+@pytest.mark.parametrize("injured", [True, False])
+def test_an_item_ticked_brings_its_follow_up_on_a_later_page(client, content, injured):
+    # A blood thinner is asked after an injury (red-flags.md §1.2 row 16), not without one.
+    full = complete_answers(content, {"injury_or_trauma": injured})
+    _, data = at_about_you(client, content)
+    ticks = ["injury_or_trauma"] if injured else ["none"]
+    response = client.post(url("about-you"), form_data(content, "about-you", full) | {LIST: ticks})
+    while response["Location"] != url("medicines"):
+        slug = response["Location"].strip("/").split("/")[-1]
+        answers = session_answers(client)
+        response = client.post(url(slug), form_data(content, slug, answers | full))
+        assert response.status_code == 302, slug
+    assert session_answers(client)["injury_or_trauma"] is injured
+    html = client.get(url("medicines")).content.decode()
+    assert ('name="blood_thinner"' in html) == injured
+
+
+def _shown_lists(html: str) -> dict[str, list[str]]:
+    """Each tick-all-that-apply list on a page: its name, and its items' facts."""
+    found: dict[str, list[str]] = {}
+    for name, value in re.findall(r'name="(group-[\w-]+)" type="checkbox" value="(\w+)"', html):
+        if value != "none":
+            found.setdefault(name, []).append(value)
+    return found
+
+
+@pytest.mark.django_db
+def test_only_the_items_that_still_matter_are_shown_and_a_list_with_none_is_left_out(
+    client, content
+):
+    partial = left_out = 0
+    for case in SafetyCase.objects.order_by("slug")[:60]:
+        answers = complete_answers(content, case.answers)
+        for topic in content.topics[1:]:
+            order = [t.slug for t in content.topics]
+            before = {
+                q.fact for t in content.topics[: order.index(topic.slug)] for q in t.questions
+            }
+            reached = {f: v for f, v in answers.items() if f in before}
+            journey = Journey(content, reached)
+            if journey.first_unanswered_step() != topic or journey.is_emergency:
+                continue
+            asked = journey.applicable_questions(topic)
+            expected = {}
+            for question in asked:
+                if question.group:
+                    expected.setdefault(GROUP_FIELD % question.group, []).append(question.fact)
+            set_answers(client, reached)
+            html = client.get(url(topic.slug)).content.decode()
+            assert _shown_lists(html) == expected, (case.slug, topic.slug)
+            for group in topic.groups:
+                shown = expected.get(GROUP_FIELD % group.slug, [])
+                left_out += not shown
+                partial += 0 < len(shown) < len(group.facts)
+    assert partial and left_out
