@@ -70,9 +70,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Questionnaire: the {short.count} cases that do not end in an emergency, each\n"
-            "answered question by question (screens: from the first question page to the\n"
-            "results, check your answers included). Goal: a median of at most 18 questions\n"
-            "and 7 screens."
+            "answered question by question. A tick-all-that-apply list counts as one question\n"
+            "each time it is shown, as the person answers it once (screens: from the first\n"
+            "question page to the results, check your answers included). Goal: a median of\n"
+            "at most 18 questions and 7 screens."
         )
         self.stdout.write("")
         lines = [
