@@ -115,4 +115,3 @@ def test_a_list_counts_as_one_question_each_time_it_is_shown():
         answered |= {q.fact for q in topic.questions if q.fact in grouped.answers}
     assert saved > 0
     assert grouped.questions == alone.questions - saved
-

@@ -150,3 +150,19 @@ def test_only_the_items_that_still_matter_are_shown_and_a_list_with_none_is_left
                 left_out += not shown
                 partial += 0 < len(shown) < len(group.facts)
     assert partial and left_out
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_the_journey_driver_fills_a_list_from_a_persona(client, content, htmx):
+    from tests.journeys import CALF_STRAIN, django_client_driver, walk
+
+    journey = walk(*django_client_driver(client, htmx=htmx), CALF_STRAIN)
+    stored = session_answers(client)
+    assert stored["injury_or_trauma"] is True and stored["more_standing_walking_than_usual"]
+    assert stored["new_footwear_or_worn_shoes"] is False
+    grouped = {q.fact for q in content.questions.values() if q.group}
+    assert {f: v for f, v in journey.answers.items() if f in grouped} == {
+        f: v for f, v in stored.items() if f in grouped
+    }
+    assessment = Journey.of(content, stored).assessment
+    assert f"care-card--{assessment.urgency}" in journey.result.html

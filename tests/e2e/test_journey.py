@@ -53,13 +53,13 @@ def answer_page(page, answers: dict) -> None:
     while names := [name for name in shown_names(region) if name not in done]:
         for name in names:
             done.add(name)
-            if name == "signs":
-                values = region.locator("input[name=signs]").evaluate_all(
-                    "els => els.map(e => e.value)"
-                )
-                ticked = [v for v in values if answers.get(v)]
+            boxes = region.locator(f'input[name="{name}"][type=checkbox]')
+            if boxes.count():
+                # The emergency checklist or a tick-all-that-apply list of a question page.
+                values = boxes.evaluate_all("els => els.map(e => e.value)")
+                ticked = [v for v in values if answers.get(v) is True]
                 for value in ticked or ["none"]:
-                    region.locator(f"input[name=signs][value={value}]").check()
+                    region.locator(f'input[name="{name}"][value={value}]').check()
                 continue
             field = region.locator(f"input[name={name}]")
             if field.first.get_attribute("inputmode") == "numeric":
@@ -85,9 +85,10 @@ def answer_page_by_keyboard(page, answers: dict) -> None:
         if info["tag"] != "INPUT":
             continue
         name = info["name"]
-        if name == "signs":
-            wanted = bool(answers.get(info["value"])) or (
-                info["value"] == "none" and not any(answers.get(k) for k in answers_signs(page))
+        if info["type"] == "checkbox":
+            listed = answers_signs(page, name)
+            wanted = answers.get(info["value"]) is True or (
+                info["value"] == "none" and not any(answers.get(k) is True for k in listed)
             )
             if wanted and not info["checked"]:
                 page.keyboard.press("Space")
@@ -106,8 +107,9 @@ def answer_page_by_keyboard(page, answers: dict) -> None:
     raise AssertionError("the Continue button was never reached with Tab")
 
 
-def answers_signs(page) -> list[str]:
-    return page.locator("input[name=signs]").evaluate_all("els => els.map(e => e.value)")
+def answers_signs(page, name: str = "signs") -> list[str]:
+    """The values of one checkbox list: the emergency signs, or a question page's list."""
+    return page.locator(f'input[name="{name}"]').evaluate_all("els => els.map(e => e.value)")
 
 
 def _js_on(page) -> bool:
@@ -320,3 +322,46 @@ def test_an_answer_after_the_session_has_gone_says_so(seeded_live_server, page, 
     expect(page).to_have_url(re.compile(r"/session-ended/$"))
     page.get_by_role("button", name="Start again").click()
     expect(page).to_have_url(re.compile(r"/check/emergency/$"))
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
+def test_a_tick_all_that_apply_list_renders_and_answers(seeded_live_server, page, no_js_page, js):
+    browser_page = page if js else no_js_page
+    base = seeded_live_server.url
+    browser_page.goto(base + "/check/emergency/")
+    browser_page.get_by_label("None of these").check()
+    browser_page.get_by_role("button", name="Continue").click()
+    expect(browser_page).to_have_url(re.compile(r"/check/about-you/$"))
+    group = browser_page.get_by_role("group", name="Has any of these happened recently?")
+    expect(group).to_be_visible()
+    expect(group.get_by_text("Select all that apply.")).to_be_visible()
+    expect(group.get_by_role("checkbox")).to_have_count(4)
+    # Nothing ticked: the error says what to do, and links to the list.
+    region = browser_page.locator("#region")
+    region.get_by_label("How old are you?").fill("40")
+    region.locator("input[name=sex][value=male]").check()
+    region.locator("input[name=side][value=one_leg]").check()
+    for name in ("pain_on_walking_relieved_by_rest", "exertional_pain_during_sport"):
+        region.locator(f"input[name={name}][value=no]").check()
+    region.get_by_role("group", name="Have you had any of these?").get_by_label(
+        "None of these"
+    ).check()
+    region.get_by_role("button", name="Continue").click()
+    summary = browser_page.locator(".error-summary")
+    expect(summary).to_contain_text("Select the ones you have, or select None of these")
+    group = browser_page.get_by_role("group", name="Has any of these happened recently?")
+    injury = group.get_by_label(re.compile("You have hurt your leg"))
+    none = group.get_by_label("None of these")
+    if js:
+        # "None of these" unticks the others, and an item unticks "None of these".
+        none.check()
+        injury.check()
+        expect(none).not_to_be_checked()
+    else:
+        injury.check()
+    browser_page.locator("#region").get_by_role("button", name="Continue").click()
+    expect(browser_page).to_have_url(re.compile(r"/check/the-leg/$"))
+    browser_page.goto(base + "/check/about-you/")
+    group = browser_page.get_by_role("group", name="Has any of these happened recently?")
+    expect(group.get_by_label(re.compile("You have hurt your leg"))).to_be_checked()
+    expect(group.get_by_label(re.compile("much more standing"))).not_to_be_checked()
