@@ -1,6 +1,7 @@
 """Question groups in the content: what can be grouped, releases, the review and the count."""
 
 import dataclasses
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -115,3 +116,25 @@ def test_a_list_counts_as_one_question_each_time_it_is_shown():
         answered |= {q.fact for q in topic.questions if q.fact in grouped.answers}
     assert saved > 0
     assert grouped.questions == alone.questions - saved
+
+
+def test_the_groups_are_those_of_the_content_plan():
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "content-plan.md").read_text(encoding="utf-8")
+    row = re.compile(r"^\|\s*`([a-z-]+)`\s*\|\s*`([a-z-]+)`\s*\|([^|]+)\|([^|]+)\|\s*$")
+    planned = {}
+    for line in text.splitlines():
+        if match := row.match(line):
+            topic, slug, legend, facts = match.groups()
+            planned[slug] = (topic, legend.strip(), [f.strip() for f in facts.split(",")])
+    assert planned
+    shipped = {
+        group.slug: (
+            group.topic.slug,
+            group.legend,
+            list(group.questions.order_by("order").values_list("slug", flat=True)),
+        )
+        for group in QuestionGroup.objects.select_related("topic")
+    }
+    assert shipped == planned
