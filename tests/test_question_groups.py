@@ -138,3 +138,45 @@ def test_the_groups_are_those_of_the_content_plan():
         for group in QuestionGroup.objects.select_related("topic")
     }
     assert shipped == planned
+
+
+def _change(client, obj, **changes):
+    from tests.admin_support import admin_url, form_data
+
+    url = admin_url(type(obj), "change", obj.pk)
+    data = form_data(client.get(url))
+    data.update(changes)
+    return client.post(url, data)
+
+
+def test_an_editor_changes_a_list_s_wording_in_the_draft(editor):
+    group = QuestionGroup.objects.get(slug="clot-risk-factors")
+    response = _change(editor, group, legend="Has any of these happened to you?")
+    assert response.status_code == 302
+    assert QuestionGroup.objects.get(slug="clot-risk-factors").legend.startswith("Has any")
+    live = questionnaire.get_step(selectors.get_content(), "medicines").groups
+    assert [g.legend for g in live if g.slug == "clot-risk-factors"] == [
+        "Does any of these apply to you?"
+    ]
+
+
+def test_only_a_clinical_reviewer_decides_which_questions_are_asked_as_a_list(editor):
+    from tests.admin_support import admin_url
+
+    question = Question.objects.get(slug="smoker")
+    html = editor.get(admin_url(Question, "change", question.pk)).content.decode()
+    assert 'name="group"' not in html  # read-only to an editor
+    response = _change(editor, question, group="")
+    assert Question.objects.get(slug="smoker").group is not None
+    assert response.status_code in (200, 302)
+
+
+def test_a_reviewer_cannot_put_a_question_with_not_sure_in_a_list(reviewer):
+    from tests.admin_support import errors_of
+
+    question = Question.objects.get(slug="swelling")
+    group = QuestionGroup.objects.get(slug="leg-signs")
+    response = _change(reviewer, question, group=str(group.pk))
+    assert response.status_code == 200
+    assert any("without 'Not sure' can be in a group" in e for e in errors_of(response))
+    assert Question.objects.get(slug="swelling").group is None
