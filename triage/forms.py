@@ -388,16 +388,6 @@ class StepForm(forms.Form):
                 if form.is_valid():
                     result.update(form.answers())
             return result
-        # Each field is cleaned on its own and the form adds no cross-field check, so the
-        # fields without errors are exactly those that a one-question form would accept.
-        if self.is_checklist:
-            # One field for every sign: whether one sign stands alone depends on the others.
-            alone: dict[str, object] = {}
-            for question in self.questions:
-                form = type(self)(self.data, topic=self.topic, questions=[question])
-                if form.is_valid():
-                    alone.update(form.answers())
-            return alone
         # Each field is cleaned on its own and the form adds no cross-field check but a list's
         # own "None of these", so the fields without errors are those a form of one would take.
         self.is_valid()
