@@ -128,3 +128,22 @@ def test_none_of_these_is_the_exclusive_last_checkbox(client, content):
     assert none["value"] == "none" and none["data-behaviour"] == "exclusive"
     assert signs and not any("data-behaviour" in sign for sign in signs)
     assert [sign["id"] for sign in signs] == [f"id_signs_{i}" for i in range(len(signs))]
+
+
+def test_every_list_of_a_question_page_ends_with_an_exclusive_none_of_these(client, content):
+    answers = complete_answers(content, CASES["soon"])
+    set_answers(client, answers)
+    lists = 0
+    for topic in content.topics[1:]:
+        page = Page(client.get(reverse("triage:step", args=[topic.slug])).content.decode())
+        for group in page.fieldsets:
+            if group["classes"] != ["checkboxes"]:
+                continue
+            lists += 1
+            *items, none = group["inputs"]
+            assert none["value"] == "none" and none["data-behaviour"] == "exclusive"
+            assert items and all(content.questions[i["value"]].group for i in items)
+            assert len({i["name"] for i in group["inputs"]}) == 1
+    journey = Journey(content, answers)
+    shown = {q.group for t in content.topics[1:] for q in journey.applicable_questions(t)} - {""}
+    assert shown and lists == len(shown)
