@@ -7,19 +7,10 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# The yes-or-no questions of the first page after the checklist, answered "No".
-ABOUT_YOU_NO = [
-    "more_standing_walking_than_usual",
-    "new_footwear_or_worn_shoes",
-    "injury_or_trauma",
-    "pain_on_walking_relieved_by_rest",
-    "exertional_pain_during_sport",
-    "rest_pain",
-    "night_cramp_before",
-    "cramps_frequent",
-    "cramp_lasting_over_10_min",
-    "back_pain_radiating",
-]
+# The yes-or-no questions of the first page after the checklist, answered "No", and its
+# tick-all-that-apply lists, answered "None of these".
+ABOUT_YOU_NO = ["pain_on_walking_relieved_by_rest", "exertional_pain_during_sport"]
+ABOUT_YOU_LISTS = ["group-before-the-pain", "group-pain-and-cramps"]
 
 
 def start(page, base_url):
@@ -64,6 +55,8 @@ def test_back_and_forward_after_swaps_show_whole_pages(seeded_live_server, page)
     page.get_by_label("Both legs", exact=True).check()
     for name in ABOUT_YOU_NO:
         page.locator(f'input[name="{name}"][value="no"]').check()
+    for name in ABOUT_YOU_LISTS:
+        page.locator(f'input[name="{name}"][value="none"]').check()
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/check/the-leg/$"))
 
