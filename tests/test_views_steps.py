@@ -442,7 +442,7 @@ def test_a_step_opened_too_early_redirects_to_the_first_unanswered(client, conte
     assert response.status_code == 302
     assert response["Location"] == url("emergency")
     # An answer posted with no session at all: the session has gone (the browser was closed).
-    response = client.post(url("medicines"), {"smoker": "yes"})
+    response = client.post(url("medicines"), {"group-clot-risk-factors": "smoker"})
     assert response["Location"] == reverse("triage:session_ended")
     assert session_answers(client) == {}
 
