@@ -378,7 +378,7 @@ def test_an_invalid_htmx_post_gets_the_region_with_errors(client, content):
             "This check is for people aged 16 and over. If you are younger, ask a GP or NHS 111 "
             "for help with your calf pain. In an emergency, call 999.",
         ),
-        (ABOUT | {"injury_or_trauma": "maybe"}, "Select yes or no"),
+        (ABOUT | {"exertional_pain_during_sport": "maybe"}, "Select yes, no or not sure"),
     ],
     ids=[
         "out-of-range",
