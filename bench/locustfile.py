@@ -13,8 +13,10 @@ Two kinds of browser:
   headers as the browser's XMLHttpRequest does, and the page shown is the one named by
   ``HX-Push-Url`` (or ``HX-Replace-Url``) when the response has it, else the URL the response
   came from. ``HX-Redirect`` and ``HX-Refresh`` load a whole page; ``HX-Location`` makes one
-  more htmx request.
-- ``BrowserWithoutJavaScript``: plain form posts, the redirect followed with a GET.
+  more htmx request. A follow-up question revealed under a choice is answered on the same
+  page, as the page script reveals it.
+- ``BrowserWithoutJavaScript``: plain form posts, the redirect followed with a GET; a follow-up
+  is answered on its own page.
 
     locust -f bench/locustfile.py --headless --host http://127.0.0.1:8000 -u 100 -r 10 -t 60s
 
@@ -197,7 +199,12 @@ class Person(FastHttpUser):
         self.browser.forget()
         started = time.perf_counter()
         try:
-            walk(self.browser.get, self.browser.post, self.rng.choice(self.personas))
+            walk(
+                self.browser.get,
+                self.browser.post,
+                self.rng.choice(self.personas),
+                javascript=self.htmx,
+            )
         except AssertionError as error:
             completed["failed"] += 1
             self.environment.events.request.fire(

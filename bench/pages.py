@@ -533,7 +533,7 @@ def weight(port: int) -> None:
             steps.append((request, shown, len(body), len(gzip.compress(body, 6))))
 
     browser = Browser(session(port), htmx=True, think=0, on_response=record)
-    walk(browser.get, browser.post, ORDINARY)
+    walk(browser.get, browser.post, ORDINARY, javascript=True)
     _weight["steps"] = steps
 
 

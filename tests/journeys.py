@@ -70,12 +70,16 @@ class Field:
     options: list[str] = field(default_factory=list)
     value: str = ""
     minimum: int | None = None
+    # option value -> the id of the follow-ups' container that choosing it reveals
+    reveals: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Form:
     action: str
     fields: dict[str, Field] = field(default_factory=dict)
+    # a hidden reveal's id -> the inputs inside it, disabled until the page script reveals it
+    hidden: dict[str, dict[str, Field]] = field(default_factory=dict)
 
 
 class _FormParser(HTMLParser):
@@ -83,24 +87,35 @@ class _FormParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
         self._current: Form | None = None
+        self._divs: list[str | None] = []  # the open divs: a reveal's id, or None
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "form" and (attributes.get("method") or "").lower() == "post":
             self._current = Form(action=attributes.get("action") or "")
             self.forms.append(self._current)
-        elif (
-            tag == "input"
-            and self._current is not None
-            and attributes.get("name")
-            # As a browser does: a disabled input (a follow-up in a hidden reveal) is not sent.
-            and "disabled" not in attributes
-        ):
+        elif tag == "div":
+            classes = (attributes.get("class") or "").split()
+            self._divs.append(attributes.get("id") if "conditional" in classes else None)
+        elif tag == "input" and self._current is not None and attributes.get("name"):
+            fields = self._current.fields
+            if "disabled" in attributes:
+                # As a browser does: a disabled input (in a hidden reveal) is not sent, unless
+                # the page script reveals it.
+                reveal = next((div for div in reversed(self._divs) if div), None)
+                if reveal is None:
+                    return
+                fields = self._current.hidden.setdefault(reveal, {})
             name = attributes["name"]
             kind = (attributes.get("type") or "text").lower()
-            known = self._current.fields.setdefault(name, Field(name=name, kind=kind))
+            known = fields.setdefault(name, Field(name=name, kind=kind))
             if kind in ("checkbox", "radio"):
-                known.options.append(attributes.get("value") or "on")
+                value = attributes.get("value") or "on"
+                known.options.append(value)
+                if attributes.get("data-aria-controls"):
+                    known.reveals[value] = attributes["data-aria-controls"]
+            elif kind == "hidden":
+                known.options.append(attributes.get("value") or "")
             else:
                 known.value = attributes.get("value") or ""
                 if attributes.get("min") not in (None, ""):
@@ -109,6 +124,8 @@ class _FormParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._current = None
+        elif tag == "div" and self._divs:
+            self._divs.pop()
 
 
 def step_form(html: str) -> Form | None:
@@ -121,17 +138,25 @@ def step_form(html: str) -> Form | None:
     return None
 
 
-def fill(form: Form, persona: dict) -> tuple[dict[str, list[str]], dict]:
-    """The POST data for ``form`` and the answers it gives, in fact terms."""
+def fill(
+    form: Form, persona: dict, *, javascript: bool = False
+) -> tuple[dict[str, list[str]], dict]:
+    """
+    The POST data for ``form`` and the answers it gives, in fact terms. With ``javascript``, a
+    choice that reveals follow-up questions brings their inputs, as the page script does, and
+    they are answered on the same page.
+    """
     data: dict[str, list[str]] = {}
     answers: dict = {}
-    for item in form.fields.values():
+    items = list(form.fields.values())
+    for item in items:
+        chosen: list[str] = []
         if item.kind == "hidden":
-            data[item.name] = [item.value]
+            data[item.name] = list(item.options)
         elif item.kind == "checkbox":
             signs = [option for option in item.options if option != CHECKLIST_NONE]
             ticked = [sign for sign in signs if persona.get(sign) is True]
-            data[item.name] = ticked or [CHECKLIST_NONE]
+            chosen = data[item.name] = ticked or [CHECKLIST_NONE]
             answers.update({sign: sign in ticked for sign in signs})
         elif item.kind == "radio":
             wanted = persona.get(item.name)
@@ -143,7 +168,7 @@ def fill(form: Form, persona: dict) -> tuple[dict[str, list[str]], dict]:
                 value = item.options[0]
             else:
                 value = str(wanted)
-            data[item.name] = [value]
+            chosen = data[item.name] = [value]
             if value in (YES, NO):
                 answers[item.name] = value == YES
             else:
@@ -152,6 +177,10 @@ def fill(form: Form, persona: dict) -> tuple[dict[str, list[str]], dict]:
             number = persona.get(item.name, item.minimum if item.minimum is not None else 1)
             data[item.name] = [str(number)]
             answers[item.name] = int(number)
+        if javascript:
+            for value in chosen:
+                if value in item.reveals:
+                    items.extend(form.hidden.get(item.reveals[value], {}).values())
     return data, answers
 
 
@@ -184,10 +213,12 @@ def walk(
     *,
     before_answer: Callable[[int], None] | None = None,
     max_steps: int = 40,
+    javascript: bool = False,
 ) -> Journey:
     """
     Start page, every step, check your answers, results; following redirects throughout.
     ``before_answer(n)`` runs before the n-th answer is posted (to restart a server, say).
+    ``javascript``: follow-up questions are answered where the page script reveals them.
     """
     page = get("/")
     assert page.status == 200, (page.status, page.path)
@@ -207,7 +238,7 @@ def walk(
             continue
         form = step_form(page.html)
         assert form is not None, f"no questionnaire form on {page.path}"
-        data, given = fill(form, persona)
+        data, given = fill(form, persona, javascript=javascript)
         answers.update(given)
         if before_answer is not None:
             before_answer(posted)

@@ -15,7 +15,7 @@ from tests.answer_sets import (
     session_answers,
     set_answers,
 )
-from tests.journeys import PERSONAS, django_client_driver, result_summary, walk
+from tests.journeys import PERSONAS, STATIN_ACHES, django_client_driver, result_summary, walk
 from triage import questionnaire
 from triage.questionnaire import Journey
 
@@ -148,6 +148,20 @@ def test_a_journey_with_htmx_gives_the_same_result_with_no_redirect_after_an_ans
     answers_posted = sum(1 for path in by_plain.visited[1:-1] if path != "/check/answers/")
     # Without JavaScript every answer costs a redirect to the next page; with htmx, none.
     assert plain.sent - htmx.sent == answers_posted
+
+
+def test_a_journey_with_the_page_script_answers_a_revealed_follow_up_on_its_page(content):
+    # A statin: yes reveals when it was started, in place with JavaScript; on its own page
+    # (?more=1) without.
+    plain = walk(*django_client_driver(Client()), STATIN_ACHES)
+    scripted = walk(*django_client_driver(Client(), htmx=True), STATIN_ACHES, javascript=True)
+    follow_ups = [path for path in plain.visited if "more=1" in path]
+    assert follow_ups
+    assert not [path for path in scripted.visited if "more=1" in path]
+    assert scripted.visited == [path for path in plain.visited if path not in follow_ups]
+    assert "statin_started_recently" in scripted.answers
+    assert scripted.answers == plain.answers
+    assert result_summary(scripted.result.html) == result_summary(plain.result.html)
 
 
 def test_an_htmx_emergency_answer_pushes_the_result_where_a_plain_one_redirects(client, content):
