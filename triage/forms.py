@@ -19,6 +19,7 @@ decides, from what was posted, which of the follow-ups shown were asked.
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -55,7 +56,12 @@ class Reveal:
 class Option:
     """A radio or checkbox, with the follow-ups revealed when it is chosen (None if none)."""
 
-    widget: object
+    id: str
+    value: str
+    label: str
+    checked: bool
+    hint: str
+    exclusive: bool  # "None of these": it unticks the others
     reveal: Reveal | None
 
 
@@ -66,12 +72,6 @@ class Choices:
         super().__init__(*args, **kwargs)
         self.hints = dict(hints or {})
         self.exclusive = exclusive
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        option["hint"] = self.hints.get(str(value), "")
-        option["exclusive"] = value == self.exclusive
-        return option
 
 
 class Radios(Choices, forms.RadioSelect):
@@ -101,9 +101,8 @@ class QuestionBoundField(BoundField):
     @property
     def first_input_id(self) -> str:
         """The id the error summary links to: the field's first radio, checkbox or input."""
-        if isinstance(self.field.widget, forms.RadioSelect):
-            return self.subwidgets[0].id_for_label if self.subwidgets else self.auto_id
-        return self.auto_id
+        options = self.options
+        return options[0].id if options else self.auto_id
 
     @property
     def hint_id(self) -> str:
@@ -130,24 +129,44 @@ class QuestionBoundField(BoundField):
     def group_id(self) -> str:
         return f"question-{self.html_name}"
 
-    @property
+    @cached_property
     def options(self) -> list[Option]:
-        """Each radio or checkbox, with the follow-up questions it reveals."""
+        """Each radio or checkbox, with the follow-up questions it reveals; none for an input."""
+        widget = self.field.widget
+        if not isinstance(widget, Choices):
+            return []
         under = getattr(self.form, "reveals", {}).get(self.name, {})
         opened = getattr(self.form, "opened", frozenset())
+        chosen = set(widget.format_value(self.value()))
         options = []
-        for widget in self.subwidgets:
-            value = str(widget.data["value"])
+        for index, (value, label) in enumerate(self.field.choices):
+            value = str(value)
+            id_ = widget.id_for_label(self.auto_id, index)
             facts = under.get(value)
             reveal = None
             if facts:
                 reveal = Reveal(
-                    id=f"conditional-{widget.id_for_label}",
+                    id=f"conditional-{id_}",
                     fields=[self.form[fact] for fact in facts],
                     open=any(fact in opened for fact in facts),
                 )
-            options.append(Option(widget, reveal))
+            options.append(
+                Option(
+                    id=id_,
+                    value=value,
+                    label=str(label),
+                    checked=value in chosen,
+                    hint=widget.hints.get(value, ""),
+                    exclusive=value == widget.exclusive,
+                    reveal=reveal,
+                )
+            )
         return options
+
+    @property
+    def choices_class(self) -> str:
+        """The GOV.UK class of its group of options: "radios" or "checkboxes"."""
+        return "checkboxes" if self.field.widget.input_type == "checkbox" else "radios"
 
     @property
     def has_reveals(self) -> bool:
