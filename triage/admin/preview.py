@@ -16,6 +16,7 @@ from triage.criteria import CriteriaError
 from triage.forms import StepForm
 from triage.models import SafetyCase
 from triage.questionnaire import Journey
+from triage.results import result_context
 from triage.selectors import build_snapshot
 
 
@@ -55,7 +56,7 @@ def preview(request):
     elif request.GET.get("case"):
         case = get_object_or_404(SafetyCase, slug=request.GET["case"])
         journey = Journey.of(draft, case.answers)
-        page = {"page_title": _("Your results"), **views.result_context(journey)}
+        page = {"page_title": _("Your results"), **result_context(journey)}
         template = "triage/result.html#region"
         printout = request.GET.get("print") == "1"
         context |= {
