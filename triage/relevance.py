@@ -47,9 +47,9 @@ OPEN = "open"
 NO_FACTS: frozenset[str] = frozenset()
 
 
-# A criterion as a tree: ("fact", name, test) | ("all", parts) | ("any", parts)
+# A criterion as a tree: ("fact", name, test, {name}) | ("all", parts) | ("any", parts)
 # | ("at_least", n, parts) | ("unless", (part,)); ``test`` is the compiled criteria test of
-# that one atom.
+# that one atom, and {name} the facts it turns on when open.
 Node = tuple
 
 
@@ -57,7 +57,7 @@ def tree(data: object, facts: Mapping[str, FactSpec]) -> Node:
     """The tree of a criterion already checked by ``criteria.parse``."""
     if "fact" in data:
         test: Test = criteria.parse(data, facts)
-        return ("fact", data["fact"], test)
+        return ("fact", data["fact"], test, frozenset((data["fact"],)))
     if "all" in data:
         return ("all", tuple(tree(item, facts) for item in data["all"]))
     if "any" in data:
@@ -139,7 +139,7 @@ def status(node: Node, state: _State, doubt: bool = False) -> tuple[str, frozens
             return TRUE, NO_FACTS
         if result is None:
             if state.askable(node[1]):
-                return OPEN, frozenset((node[1],))
+                return OPEN, node[3]
             if doubt and state.answers.get(node[1]) == NOT_SURE:
                 return OPEN, NO_FACTS
         return NEVER, NO_FACTS
@@ -183,16 +183,18 @@ def _cause_facts(cause: CauseRules, state: _State) -> set[str]:
     highest = base + sum(w for w, _ in undecided if w > 0)
     if not any(lowest < t <= highest for t in THRESHOLDS):
         return set()
+    # For each fact: how far the rules it could turn on move the score, down and up.
+    moves: dict[str, list[int]] = {}
+    for weight, facts in undecided:
+        for fact in facts:
+            move = moves.setdefault(fact, [0, 0])
+            move[weight > 0] += weight
+    all_down = lowest - base
+    all_up = highest - base
     matters = set()
-    for fact in frozenset().union(*(facts for _, facts in undecided)):
-        # The rules this fact could turn on move the score by ``down`` to ``up``; the others
-        # leave it anywhere from ``low`` to ``high``.
-        down = up = low = high = 0
-        for weight, facts in undecided:
-            if fact in facts:
-                down, up = down + min(weight, 0), up + max(weight, 0)
-            else:
-                low, high = low + min(weight, 0), high + max(weight, 0)
+    for fact, (down, up) in moves.items():
+        # The other rules leave the score anywhere from ``low`` to ``high``.
+        low, high = all_down - down, all_up - up
         for t in THRESHOLDS:
             # Some score s of the other rules, low <= s <= high, with the threshold between
             # base + s + down and base + s + up.
