@@ -416,6 +416,15 @@ class StepForm(forms.Form):
                 result.update(self._answers_of(name))
         return result
 
+    def ask(self, asked: Collection[str], *, opened: Collection[str]) -> None:
+        """
+        Only ``asked`` are validated and answered, and the follow-ups of ``opened`` are shown
+        open: for a form whose posted data decided it (``valid_alone``). Cleans again.
+        """
+        self.asked = frozenset(asked)
+        self.opened = frozenset(opened)
+        self.full_clean()
+
     def initial_values(self, answers: Mapping) -> dict:
         """
         The earlier answers, as the form's initial values (pre-filled when going back). A list

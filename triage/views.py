@@ -335,18 +335,24 @@ def _posted_form(
     answered. A follow-up under a choice is asked when it was shown (its container posts
     "revealed") or answered; one that applies but was not shown waits for a page of its own.
     """
-    action = _step_url(topic, changing=changing, more=more)
-    common = {"topic": topic, "questions": page.questions, "reveals": page.reveals}
+    form = StepForm(
+        request.POST,
+        topic=topic,
+        questions=page.questions,
+        reveals=page.reveals,
+        action=_step_url(topic, changing=changing, more=more),
+    )
     if topic.kind == questionnaire.CHECKLIST:
-        return StepForm(request.POST, action=action, **common)
-    posted = journey.answers | StepForm(request.POST, **common).valid_alone()
+        return form
+    posted = journey.answers | form.valid_alone()
     shown = set(request.POST.getlist(REVEALED_FIELD))
     follow_ups = page.follow_ups
     applying = [q.fact for q in page.questions if q.applies(posted)]
-    asked = [
-        fact for fact in applying if fact not in follow_ups or fact in shown or fact in request.POST
-    ]
-    return StepForm(request.POST, action=action, asked=asked, opened=applying, **common)
+    form.ask(
+        [f for f in applying if f not in follow_ups or f in shown or f in request.POST],
+        opened=applying,
+    )
+    return form
 
 
 def _show_step(
