@@ -195,7 +195,27 @@ class NumberQuestion(Question, forms.IntegerField):
     widget = WholeNumber
 
 
-def _question_field(question: QuestionInfo) -> forms.Field:
+@dataclass(frozen=True, slots=True)
+class YesNo:
+    """The choices of a yes-or-no question and the message when none is chosen, translated."""
+
+    choices: tuple[tuple[str, str], ...]
+    message: str
+
+    @classmethod
+    def now(cls, *, not_sure: bool) -> "YesNo":
+        choices = [(YES, _("Yes")), (NO, _("No"))]
+        if not_sure:
+            choices.append((NOT_SURE, _("Not sure")))
+        words = [label for _value, label in choices]
+        message = _("Select %(choices)s") % {
+            "choices": _(" or ").join([", ".join(words[:-1]), words[-1]]).lower()
+        }
+        return cls(tuple(choices), message)
+
+
+def _question_field(question: QuestionInfo, yes_no: dict[bool, YesNo]) -> forms.Field:
+    """``yes_no``: the words of yes-or-no questions, with and without "Not sure", made once."""
     label = question.short_label or question.text
     common = {"label": question.text, "help_text": question.hint, "why_we_ask": question.why_we_ask}
     if question.kind == "integer":
@@ -207,20 +227,15 @@ def _question_field(question: QuestionInfo) -> forms.Field:
             **common,
         )
     if question.kind == "boolean":
-        choices = [(YES, _("Yes")), (NO, _("No"))]
-        if question.allow_not_sure:
-            choices.append((NOT_SURE, _("Not sure")))
+        not_sure = question.allow_not_sure
+        if not_sure not in yes_no:
+            yes_no[not_sure] = YesNo.now(not_sure=not_sure)
+        choices, message = list(yes_no[not_sure].choices), yes_no[not_sure].message
     else:
         choices = [(choice.value, choice.label) for choice in question.choices]
+        message = _("Select an answer for ‘%(label)s’") % {"label": label}
     # Yes and no (and "Not sure"), or any two choices, fit on one line.
     inline = len(choices) == 2 or (len(choices) == 3 and choices[0][0] == YES)
-    if question.kind == "boolean":
-        words = [label for _value, label in choices]
-        message = _("Select %(choices)s") % {
-            "choices": _(" or ").join([", ".join(words[:-1]), words[-1]]).lower()
-        }
-    else:
-        message = _("Select an answer for ‘%(label)s’") % {"label": label}
     return ChoiceQuestion(
         choices=choices,
         widget=Radios(inline=inline, hints={c.value: c.hint for c in question.choices}),
@@ -345,10 +360,11 @@ class StepForm(forms.Form):
                 group = topic.group_of(question)
                 name = question.fact if group is None else GROUP_FIELD % group.slug
                 self.answered_by.setdefault(name, []).append(question)
+            yes_no: dict[bool, YesNo] = {}
             for name, items in self.answered_by.items():
                 group = topic.group_of(items[0])
                 if group is None:
-                    self.fields[name] = _question_field(items[0])
+                    self.fields[name] = _question_field(items[0], yes_no)
                 else:
                     self.fields[name] = _group_field(group, items)
         if earlier is not None:
