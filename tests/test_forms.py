@@ -65,7 +65,7 @@ def bogus_post(client, content, slug, answers):
     return client.post(reverse("triage:step", args=[slug]), data)
 
 
-@pytest.mark.parametrize("slug", ["emergency", "about-you", "what-brings-it-on", "medicines"])
+@pytest.mark.parametrize("slug", ["emergency", "about-you", "how-the-pain-behaves", "medicines"])
 def test_every_question_page_is_rendered_by_the_govuk_template_pack(client, content, slug):
     answers = complete_answers(content, CASES["soon"])
     set_answers(client, answers)

@@ -80,7 +80,7 @@ def test_an_htmx_history_restore_gets_the_whole_page(client, content):
     assert "<html" in response.content.decode()
 
 
-@pytest.mark.parametrize("slug", ["emergency", "about-you", "what-brings-it-on", "medicines"])
+@pytest.mark.parametrize("slug", ["emergency", "about-you", "how-the-pain-behaves", "medicines"])
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_every_step_page_renders_with_its_questions(client, content, slug, htmx):
     answers, _ = answers_up_to(content, slug)
@@ -196,12 +196,12 @@ def test_a_later_answer_that_makes_an_emergency_ends_the_questionnaire(client, c
     # Pain in one leg and a weak leg, then a sudden start: a possible blocked artery.
     case = CASES["self_care"] | {"onset": "sudden", "side": "one_leg"}
     case |= {"numbness_tingling": True, "leg_weakness": True}
-    answers, full = answers_up_to(content, "what-brings-it-on", case=None, overrides=case)
+    answers, full = answers_up_to(content, "how-the-pain-behaves", case=None, overrides=case)
     assert answers["leg_weakness"] is True and "onset" not in answers
     assert not Journey.of(content, answers).assessment.is_emergency
     set_answers(client, answers)
-    data = form_data(content, "what-brings-it-on", full)
-    response = client.post(url("what-brings-it-on"), data)
+    data = form_data(content, "how-the-pain-behaves", full)
+    response = client.post(url("how-the-pain-behaves"), data)
     assert response.status_code == 302
     assert response["Location"] == reverse("triage:result")
     # The questionnaire has ended: the later step is not shown.
@@ -416,7 +416,7 @@ def test_bad_values_get_a_message_and_change_nothing(client, content, data, mess
     assert session_answers(client) == before
 
 
-DAYS_PAGE = "what-brings-it-on"
+DAYS_PAGE = "how-the-pain-behaves"
 
 
 @pytest.mark.parametrize(
