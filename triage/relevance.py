@@ -184,11 +184,11 @@ def _cause_facts(cause: CauseRules, state: _State) -> set[str]:
     if not any(lowest < t <= highest for t in THRESHOLDS):
         return set()
     # For each fact: how far the rules it could turn on move the score, down and up.
-    moves: dict[str, list[int]] = {}
+    moves: dict[str, tuple[int, int]] = {}
     for weight, facts in undecided:
         for fact in facts:
-            move = moves.setdefault(fact, [0, 0])
-            move[weight > 0] += weight
+            down, up = moves.get(fact, (0, 0))
+            moves[fact] = (down + min(weight, 0), up + max(weight, 0))
     all_down = lowest - base
     all_up = highest - base
     matters = set()
