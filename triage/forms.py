@@ -435,7 +435,8 @@ class StepForm(forms.Form):
     def ask(self, asked: Collection[str], *, opened: Collection[str]) -> None:
         """
         Only ``asked`` are validated and answered, and the follow-ups of ``opened`` are shown
-        open: for a form whose posted data decided it (``valid_alone``). Cleans again.
+        open: for a form whose posted data decided it (``valid_alone``). Cleans again; call it
+        before the form is rendered.
         """
         self.asked = frozenset(asked)
         self.opened = frozenset(opened)
