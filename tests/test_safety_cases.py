@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from triage.models import Cause, Question, RedFlag, SafetyCase
-from triage.rules import EMERGENCY, URGENCY_RANK, evaluate, validate_answers
+from triage.rules import ACTION_WORDS, EMERGENCY, URGENCY_RANK, evaluate, validate_answers
 from triage.safety import CaseSpec, check_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,13 +223,6 @@ def test_every_red_flag_cites_a_source_and_a_guidance_row():
         assert flag.sources.exists(), flag.slug
         assert GUIDANCE_ROW.match(flag.guidance_row), (flag.slug, flag.guidance_row)
         assert flag.why_it_matters.strip(), flag.slug
-
-
-ACTION_WORDS = {
-    "emergency": "Call 999 or go to A&E now",
-    "urgent": "Get help today: ask for an urgent GP appointment or contact NHS 111",
-    "soon": "Book an appointment with a GP within the next few days or weeks",
-}
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from tests.answer_sets import CASES, complete_answers, set_answers
 from tests.journeys import result_summary
 from tests.test_safety_cases import FIXTURE_CASES
 from triage.questionnaire import Journey
-from triage.rules import URGENCY_RANK, evaluate
+from triage.rules import ACTION_WORDS, URGENCY_RANK, evaluate
 
 HTMX = {"hx-request": "true"}
 RESULT = reverse("triage:result")
@@ -336,11 +336,15 @@ def test_an_emergency_result_shows_the_action_and_why_and_nothing_that_suggests_
     assert 'href="tel:999"' in screen
     for flag in assessment.red_flags:
         info = content.red_flags[flag.slug]
-        assert screen.count(_text(info.action)) == 1
-        assert screen.count(_text(info.why_it_matters)) == 1
+        if flag.urgency == "emergency":
+            assert screen.count(_text(info.advice)) == 1
+            assert screen.count(_text(info.why_it_matters)) == 1
+        else:  # named, with the answers behind it, but not its own action or reasons
+            assert _text(info.advice) not in screen and _text(info.why_it_matters) not in screen
     lowered = html.lower()
-    for waiting in ("see a gp", "does not settle", "what you can do now", "what helps"):
-        assert waiting not in lowered, waiting
+    waiting = ("see a gp", "does not settle", "what you can do now", "what helps", "today")
+    for words in (*waiting, ACTION_WORDS["urgent"].lower(), ACTION_WORDS["soon"].lower()):
+        assert words not in lowered, words
     assert "If it gets worse" not in html
     for cause in assessment.causes:
         info = content.causes[cause.slug]
@@ -355,8 +359,32 @@ def test_each_red_flag_is_explained_once(client, content, urgency):
     assert assessment.red_flags
     for flag in assessment.red_flags:
         assert screen.count(_text(flag.title)) == 1
-        assert screen.count(_text(content.red_flags[flag.slug].action)) == 1
+        assert screen.count(_text(content.red_flags[flag.slug].advice)) == 1
     assert screen.count("Because you answered:") == len(assessment.red_flags)
+    # What to do is the care card's, said once: not again at the start of each flag's action.
+    assert ACTION_WORDS[urgency] not in screen.split('class="flag-list"', 1)[1]
+
+
+def test_a_lower_level_s_red_flag_is_named_without_its_action(client, content):
+    checked = 0
+    for case in FIXTURE_CASES:
+        assessment, html = _results_page(client, content, case["answers"])
+        lower = [f for f in assessment.red_flags if f.urgency != assessment.urgency]
+        if not lower:
+            continue
+        checked += 1
+        screen = _screen(html)
+        also = screen.split("Your answers also show", 1)[1]
+        for flag in lower:
+            info = content.red_flags[flag.slug]
+            assert _text(flag.title) in also, case["slug"]
+            assert _text(info.advice) not in screen, case["slug"]
+            assert ACTION_WORDS[flag.urgency] not in screen, case["slug"]
+        # The printout's key findings name every red flag.
+        findings = html.split('class="print-only key-findings"', 1)[1].split("</section>")[0]
+        for flag in assessment.red_flags:
+            assert _text(flag.title) in findings, case["slug"]
+    assert checked >= 50  # the library's emergencies and urgent cases with lower flags too
 
 
 @pytest.mark.parametrize("urgency", ["urgent", "soon", "self_care"])

@@ -39,7 +39,7 @@ SELF_CARE_CAUSES = 3
 class FlagView:
     title: str
     urgency: str
-    action: str
+    advice: str  # its action, after the words of its urgency that the care card gives itself
     why: str  # why it matters
     because: tuple[tuple[str, str], ...]  # (question short label, the person's answer)
     doubt: str = ""  # "You were not sure whether ..., so to be safe ..." when fired on doubt
@@ -159,7 +159,7 @@ def result_context(journey: Journey) -> dict:
             FlagView(
                 title=flag.title,
                 urgency=flag.urgency,
-                action=info.action if info else flag.action,
+                advice=info.advice if info else flag.action,
                 why=info.why_it_matters if info else "",
                 because=answered(flag.because),
                 doubt=doubt,
@@ -184,7 +184,12 @@ def result_context(journey: Journey) -> dict:
     helps = assessment.urgency in (SOON, SELF_CARE)
     return {
         "urgency": assessment.urgency,
+        # Every red flag that fired, for the printout's key findings; on the screen, what to do
+        # comes from those of the outcome's level, and the others are named after them with the
+        # answers behind them, so that a lower level's action never stands beside the outcome.
         "flags": flags,
+        "reasons": [flag for flag in flags if flag.urgency == assessment.urgency],
+        "also_found": [flag for flag in flags if flag.urgency != assessment.urgency],
         "worse": _worse_groups(journey),
         "bands": bands,
         "what_helps": [item for item in ranked if item.cause.self_care][:SELF_CARE_CAUSES]

@@ -31,6 +31,13 @@ SOON = "soon"
 SELF_CARE = "self_care"
 URGENCY_LEVELS = (EMERGENCY, URGENT, SOON, SELF_CARE)  # most urgent first
 URGENCY_RANK = {EMERGENCY: 3, URGENT: 2, SOON: 1, SELF_CARE: 0}
+# What to do, in the same words in every red flag's action of that urgency (in bold, first): the
+# results' care card says it once for the outcome, so a flag there shows the rest of its action.
+ACTION_WORDS = {
+    EMERGENCY: "Call 999 or go to A&E now",
+    URGENT: "Get help today: ask for an urgent GP appointment or contact NHS 111",
+    SOON: "Book an appointment with a GP within the next few days or weeks",
+}
 
 MORE_LIKELY = "more_likely"
 POSSIBLE = "possible"

@@ -36,7 +36,7 @@ from triage.models import (
     Topic,
 )
 from triage.relevance import Criteria
-from triage.rules import CauseSpec, EvidenceSpec, RedFlagSpec, RuleSet
+from triage.rules import ACTION_WORDS, CauseSpec, EvidenceSpec, RedFlagSpec, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +133,8 @@ class RedFlagInfo:
     title: str
     urgency: str
     action: SafeString
+    # The action without the words of its urgency it opens with (rules.ACTION_WORDS).
+    advice: SafeString
     why_it_matters: SafeString
     safety_net: str
     sources: tuple[SourceInfo, ...]
@@ -327,6 +329,13 @@ def _weight(rule: dict) -> int:
     return strength if rule["direction"] == EvidenceRule.Direction.SUPPORTS else -strength
 
 
+def _advice(action: str, urgency: str) -> str:
+    """A red flag's action without the words of its urgency when it opens with them in bold."""
+    words = ACTION_WORDS.get(urgency)
+    opening = f"**{words}.**"
+    return action.removeprefix(opening).lstrip() if words and action.startswith(opening) else action
+
+
 def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> ContentSnapshot:
     """The frozen snapshot of content given as plain data (``content_data`` or a release)."""
     data = complete(data)
@@ -470,6 +479,7 @@ def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> Cont
                 title=f["title"],
                 urgency=f["urgency"],
                 action=render_markdown(f["action"]),
+                advice=render_markdown(_advice(f["action"], f["urgency"])),
                 why_it_matters=render_markdown(f["why_it_matters"]),
                 safety_net=localise(f["safety_net"]),
                 sources=sources_of(f),
