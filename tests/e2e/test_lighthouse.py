@@ -11,7 +11,8 @@ slow 4G and a processor 4 times slower, on a Moto G Power's screen; --preset=des
 wired connection and a desktop screen). The network is simulated, but the processor's time
 is measured, and grows with what else the machine is doing: when performance is under 100,
 Lighthouse runs again, up to 5 runs, and the best counts (the other categories are the
-first run's).
+first run's). A run that Lighthouse itself ends with "Please run Lighthouse again" (a trace
+Chromium did not record whole) is run again, up to 3 times.
 The results page needs the answers of a journey: the session cookie of one, walked over HTTP
 first, is sent with every request (--extra-headers).
 """
@@ -33,6 +34,10 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = {"start": "/", "question": "/check/emergency/", "results": "/result/"}
 FORM_FACTORS = ["mobile", "desktop"]
 PERFORMANCE_RUNS = 5
+# A trace that Chromium did not record whole (NO_NAVSTART, NO_FCP on a busy machine): Lighthouse
+# says to run it again, and it runs up to this many times. Any other failure fails at once.
+RUN_AGAIN = "Please run Lighthouse again"
+TRACE_ATTEMPTS = 3
 
 
 @pytest.fixture(scope="module")
@@ -66,19 +71,26 @@ def run_lighthouse(url: str, form_factor: str, headers: dict, tmp_path) -> dict:
     if headers:
         (tmp_path / "headers.json").write_text(json.dumps(headers))
         command.append(f"--extra-headers={tmp_path / 'headers.json'}")
-    try:
-        run = subprocess.run(
-            command,
-            cwd=tmp_path,
-            env={**os.environ, "CHROME_PATH": CHROMIUM},
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-    except subprocess.TimeoutExpired as error:
-        pytest.fail(f"Lighthouse did not finish in 180 s: {error.stderr}")
-    assert run.returncode == 0 and report.exists(), f"Lighthouse failed: {run.stderr}"
-    return json.loads(report.read_text())
+    failures = []
+    for _attempt in range(TRACE_ATTEMPTS):
+        report.unlink(missing_ok=True)
+        try:
+            run = subprocess.run(
+                command,
+                cwd=tmp_path,
+                env={**os.environ, "CHROME_PATH": CHROMIUM},
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+        except subprocess.TimeoutExpired as error:
+            pytest.fail(f"Lighthouse did not finish in 180 s: {error.stderr}")
+        if run.returncode == 0 and report.exists():
+            return json.loads(report.read_text())
+        failures.append(run.stderr)
+        if RUN_AGAIN not in run.stderr:
+            break
+    pytest.fail("Lighthouse failed:\n" + "\n".join(failures))
 
 
 def shortfalls(report: dict) -> list[str]:
@@ -129,3 +141,35 @@ def test_lighthouse_scores_100_in_every_category(
             for number, report in enumerate(reports, 1)
         )
     )
+
+
+def test_a_run_that_lighthouse_asks_to_repeat_is_run_again_and_no_other(tmp_path, monkeypatch):
+    import sys
+
+    fake = tmp_path / "lighthouse"
+    # Fails as Lighthouse does on a trace it could not read, then writes a report; a second
+    # kind of failure is not repeated.
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import pathlib, sys\n"
+        "count = pathlib.Path('runs')\n"
+        "runs = int(count.read_text()) + 1 if count.exists() else 1\n"
+        "count.write_text(str(runs))\n"
+        "if sys.argv[1].endswith('/again') and runs == 1:\n"
+        "    sys.exit('Runtime error encountered: Please run Lighthouse again. (NO_NAVSTART)')\n"
+        "if sys.argv[1].endswith('/broken'):\n"
+        "    sys.exit('Runtime error encountered: The URL appears to be invalid.')\n"
+        "out = [a.split('=', 1)[1] for a in sys.argv if a.startswith('--output-path=')][0]\n"
+        "pathlib.Path(out).write_text('{\"ok\": true}')\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys.modules[__name__], "LIGHTHOUSE", fake)
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run_lighthouse("http://x/again", "mobile", {}, again) == {"ok": True}
+    assert (again / "runs").read_text() == "2"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    with pytest.raises(pytest.fail.Exception, match="appears to be invalid"):
+        run_lighthouse("http://x/broken", "mobile", {}, broken)
+    assert (broken / "runs").read_text() == "1"
