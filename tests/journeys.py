@@ -187,7 +187,9 @@ def fill(
 def start_link(html: str) -> str:
     match = re.search(r'href="(/check/[^"?]+/)"', html)
     if match is None:
-        raise AssertionError("the start page has no link to the first question page")
+        raise AssertionError(
+            f"the start page has no link to the first question page: {html[:2000]!r}"
+        )
     return match.group(1)
 
 

@@ -28,8 +28,6 @@ ABOUT = {
     "side": "both_legs",
     # Two tick-all-that-apply lists, answered "None of these".
     "group-before-the-pain": "none",
-    "pain_on_walking_relieved_by_rest": "no",
-    "exertional_pain_during_sport": "no",
     "group-pain-and-cramps": "none",
 }
 # The page with the statin question and its follow-ups, and the page after the first.
@@ -393,7 +391,6 @@ def test_an_invalid_htmx_post_gets_the_region_with_errors(client, content):
             "This check is for people aged 16 and over. If you are younger, ask a GP or NHS 111 "
             "for help with your calf pain. In an emergency, call 999.",
         ),
-        (ABOUT | {"exertional_pain_during_sport": "maybe"}, "Select yes, no or not sure"),
     ],
     ids=[
         "out-of-range",
@@ -402,7 +399,6 @@ def test_an_invalid_htmx_post_gets_the_region_with_errors(client, content):
         "missing-choice",
         "missing-number",
         "under-16",
-        "yes-or-no",
     ],
 )
 def test_bad_values_get_a_message_and_change_nothing(client, content, data, message):
@@ -414,6 +410,18 @@ def test_bad_values_get_a_message_and_change_nothing(client, content, data, mess
     assert message.replace("'", "&#x27;") in html
     assert '<span class="visually-hidden">Error:</span>' in html
     assert session_answers(client) == before
+
+
+def test_a_yes_or_no_answer_not_offered_gets_a_message_and_changes_nothing(client, content):
+    answers, full = answers_up_to(content, SECOND_PAGE)
+    set_answers(client, answers)
+    data = form_data(content, SECOND_PAGE, full) | {"swelling": "maybe"}
+    response = client.post(url(SECOND_PAGE), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Select yes, no or not sure" in html
+    assert '<span class="visually-hidden">Error:</span>' in html
+    assert session_answers(client) == answers
 
 
 DAYS_PAGE = "how-the-pain-behaves"

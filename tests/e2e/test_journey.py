@@ -341,8 +341,6 @@ def test_a_tick_all_that_apply_list_renders_and_answers(seeded_live_server, page
     region.get_by_label("How old are you?").fill("40")
     region.locator("input[name=sex][value=male]").check()
     region.locator("input[name=side][value=one_leg]").check()
-    for name in ("pain_on_walking_relieved_by_rest", "exertional_pain_during_sport"):
-        region.locator(f"input[name={name}][value=no]").check()
     region.get_by_role("group", name="Have you had any of these?").get_by_label(
         "None of these"
     ).check()

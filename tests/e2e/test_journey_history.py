@@ -7,9 +7,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# The yes-or-no questions of the first page after the checklist, answered "No", and its
-# tick-all-that-apply lists, answered "None of these".
-ABOUT_YOU_NO = ["pain_on_walking_relieved_by_rest", "exertional_pain_during_sport"]
+# The tick-all-that-apply lists of the first page after the checklist, answered "None of these".
 ABOUT_YOU_LISTS = ["group-before-the-pain", "group-pain-and-cramps"]
 
 
@@ -53,8 +51,6 @@ def test_back_and_forward_after_swaps_show_whole_pages(seeded_live_server, page)
     page.get_by_label("How old are you?").fill("45")
     page.get_by_label("Male", exact=True).check()
     page.get_by_label("Both legs", exact=True).check()
-    for name in ABOUT_YOU_NO:
-        page.locator(f'input[name="{name}"][value="no"]').check()
     for name in ABOUT_YOU_LISTS:
         page.locator(f'input[name="{name}"][value="none"]').check()
     page.get_by_role("button", name="Continue").click()
