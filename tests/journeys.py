@@ -187,9 +187,9 @@ def fill(
 def start_link(html: str) -> str:
     match = re.search(r'href="(/check/[^"?]+/)"', html)
     if match is None:
-        raise AssertionError(
-            f"the start page has no link to the first question page: {html[:2000]!r}"
-        )
+        start = html.find("button--start")
+        shown = html[max(start - 200, 0) : start + 200] if start >= 0 else html[-1500:]
+        raise AssertionError(f"the start page has no link to the first question page: {shown!r}")
     return match.group(1)
 
 

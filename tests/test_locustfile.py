@@ -1,19 +1,35 @@
 """
 The load test's people (bench/locustfile.py, run by locust as `make loadtest` runs it) walk whole
-journeys against a live server, with JavaScript (htmx) and without, and meet no error.
+journeys against gunicorn, with JavaScript (htmx) and without, and meet no error.
+
+Not against Django's live server: with the in-memory SQLite database of the unit tests, its
+request threads share one database connection, and two people at once could read an empty
+result from it. gunicorn on PostgreSQL gives each thread its own, as in production.
 """
 
 import os
 import re
 import subprocess
 
+import pytest
+
 from bench.loadtest import ROOT, locust_command
+from tests.servers import shared_site
+
+pytestmark = [pytest.mark.postgres]
 
 
-def test_locust_people_walk_whole_journeys_with_and_without_javascript(seeded_live_server):
+@pytest.fixture
+def server(tmp_path_factory):
+    server = shared_site(tmp_path_factory.mktemp("site")).start_server(workers=2)
+    yield server
+    server.stop()
+
+
+def test_locust_people_walk_whole_journeys_with_and_without_javascript(server):
     result = subprocess.run(
         locust_command(
-            seeded_live_server.url,
+            server.url,
             people=2,
             spawn_rate=10,
             run_time=90,
