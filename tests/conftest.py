@@ -4,6 +4,7 @@ Shared fixtures: the shipped content, loaded once per test database, and real Ch
 """
 
 import os
+import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -54,8 +55,30 @@ def reviewer(client, db):
 @pytest.fixture
 def seeded_live_server(live_server, transactional_db):
     """A live server whose database holds the shipped content (live_server flushes it)."""
+    _one_request_at_a_time(live_server)
     seed_content()
     return live_server
+
+
+def _one_request_at_a_time(live_server) -> None:
+    """
+    The live server's request threads all use the test process's one in-memory SQLite
+    connection, and two requests reading it at the same moment can get an empty result (a
+    start page saying the check is not available): they take turns. Production never shares a
+    connection between threads.
+    """
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    if getattr(app, "one_at_a_time", False):
+        return
+    lock = threading.Lock()
+
+    def one_at_a_time(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    one_at_a_time.one_at_a_time = True
+    httpd.set_app(one_at_a_time)
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

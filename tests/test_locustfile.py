@@ -2,9 +2,10 @@
 The load test's people (bench/locustfile.py, run by locust as `make loadtest` runs it) walk whole
 journeys against gunicorn, with JavaScript (htmx) and without, and meet no error.
 
-Not against Django's live server: with the in-memory SQLite database of the unit tests, its
-request threads share one database connection, and two people at once could read an empty
-result from it. gunicorn on PostgreSQL gives each thread its own, as in production.
+Against gunicorn on PostgreSQL, as in production, where each request thread has a database
+connection of its own: Django's live server shares the unit tests' one in-memory SQLite
+connection between its threads, and has them take turns (tests/conftest.py), so it would not
+serve two people at once.
 """
 
 import os
