@@ -52,33 +52,31 @@ def reviewer(client, db):
     return client
 
 
-@pytest.fixture
-def seeded_live_server(live_server, transactional_db):
-    """A live server whose database holds the shipped content (live_server flushes it)."""
-    _one_request_at_a_time(live_server)
-    seed_content()
-    return live_server
-
-
-def _one_request_at_a_time(live_server) -> None:
+@pytest.fixture(scope="session")
+def live_server(live_server):
     """
-    The live server's request threads all use the test process's one in-memory SQLite
-    connection, and two requests reading it at the same moment can get an empty result (a
-    start page saying the check is not available): they take turns. Production never shares a
-    connection between threads.
+    pytest-django's live server, its requests taking turns: its request threads all use the
+    test process's one in-memory SQLite connection, and two requests reading it at the same
+    moment can get an empty result (a start page saying the check is not available).
+    Production never shares a connection between threads.
     """
     httpd = live_server.thread.httpd
     app = httpd.get_app()
-    if getattr(app, "one_at_a_time", False):
-        return
     lock = threading.Lock()
 
     def one_at_a_time(environ, start_response):
         with lock:
             return app(environ, start_response)
 
-    one_at_a_time.one_at_a_time = True
     httpd.set_app(one_at_a_time)
+    return live_server
+
+
+@pytest.fixture
+def seeded_live_server(live_server, transactional_db):
+    """A live server whose database holds the shipped content (live_server flushes it)."""
+    seed_content()
+    return live_server
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -4,8 +4,8 @@ journeys against gunicorn, with JavaScript (htmx) and without, and meet no error
 
 Against gunicorn on PostgreSQL, as in production, where each request thread has a database
 connection of its own: Django's live server shares the unit tests' one in-memory SQLite
-connection between its threads, and has them take turns (tests/conftest.py), so it would not
-serve two people at once.
+connection between its threads, which take turns (the `live_server` fixture of
+tests/conftest.py), so it would not serve two people at once.
 """
 
 import os
