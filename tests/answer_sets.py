@@ -1,7 +1,7 @@
 """Complete answer sets for the questionnaire tests, built by walking the step registry."""
 
 from triage import questionnaire
-from triage.forms import GROUP_FIELD
+from triage.forms import GROUP_FIELD, UNSURE, UNSURE_FIELD
 from triage.questionnaire import Journey
 
 # Plain answers for a healthy 40-year-old man; each case changes a few of them.
@@ -61,11 +61,16 @@ def form_data(content, slug: str, answers: dict) -> dict:
             continue
         value = answers[question.fact]
         if question.group:
-            # One "Select all that apply" list: the items answered yes, else "None of these".
+            # One "Select all that apply" list: the items answered yes, and "I'm not sure about
+            # some of these" with the items not sure about in its own list; else "None of these".
             name = GROUP_FIELD % question.group
             ticked = [fact for fact in data.get(name, []) if fact != "none"]
             if value is True:
                 ticked.append(question.fact)
+            elif value == "not_sure":
+                data.setdefault(UNSURE_FIELD % question.group, []).append(question.fact)
+                if UNSURE not in ticked:
+                    ticked.append(UNSURE)
             data[name] = ticked or ["none"]
             continue
         if question.kind == "boolean":

@@ -72,6 +72,8 @@ class Field:
     minimum: int | None = None
     # option value -> the id of the follow-ups' container that choosing it reveals
     reveals: dict[str, str] = field(default_factory=dict)
+    # the id of the reveal it is in, if any
+    inside: str | None = None
 
 
 @dataclass
@@ -99,16 +101,16 @@ class _FormParser(HTMLParser):
             self._divs.append(attributes.get("id") if "conditional" in classes else None)
         elif tag == "input" and self._current is not None and attributes.get("name"):
             fields = self._current.fields
+            reveal = next((div for div in reversed(self._divs) if div), None)
             if "disabled" in attributes:
                 # As a browser does: a disabled input (in a hidden reveal) is not sent, unless
                 # the page script reveals it.
-                reveal = next((div for div in reversed(self._divs) if div), None)
                 if reveal is None:
                     return
                 fields = self._current.hidden.setdefault(reveal, {})
             name = attributes["name"]
             kind = (attributes.get("type") or "text").lower()
-            known = fields.setdefault(name, Field(name=name, kind=kind))
+            known = fields.setdefault(name, Field(name=name, kind=kind, inside=reveal))
             if kind in ("checkbox", "radio"):
                 value = attributes.get("value") or "on"
                 known.options.append(value)
@@ -149,15 +151,30 @@ def fill(
     data: dict[str, list[str]] = {}
     answers: dict = {}
     items = list(form.fields.values())
+    # A list's "Which are you not sure about?", in the reveal of its "I'm not sure about some of
+    # these" (sent with or without the page script), is answered with the list.
+    doubt_lists = {item.inside: item for item in items if item.inside and item.kind == "checkbox"}
     for item in items:
         chosen: list[str] = []
         if item.kind == "hidden":
             data[item.name] = list(item.options)
         elif item.kind == "checkbox":
-            signs = [option for option in item.options if option != CHECKLIST_NONE]
+            if item.inside in doubt_lists and doubt_lists[item.inside] is item:
+                continue
+            doubt_list = doubt_lists.get(item.reveals.get(NOT_SURE))
+            signs = [option for option in item.options if option not in (CHECKLIST_NONE, NOT_SURE)]
             ticked = [sign for sign in signs if persona.get(sign) is True]
-            chosen = data[item.name] = ticked or [CHECKLIST_NONE]
-            answers.update({sign: sign in ticked for sign in signs})
+            doubts = [
+                sign
+                for sign in (doubt_list.options if doubt_list else [])
+                if persona.get(sign) == NOT_SURE
+            ]
+            chosen = data[item.name] = ticked + [NOT_SURE] * bool(doubts) or [CHECKLIST_NONE]
+            if doubts:
+                data[doubt_list.name] = doubts
+            answers.update(
+                {s: True if s in ticked else NOT_SURE if s in doubts else False for s in signs}
+            )
         elif item.kind == "radio":
             wanted = persona.get(item.name)
             if wanted is True:

@@ -12,31 +12,31 @@ from triage.models import Question, QuestionGroup
 pytestmark = pytest.mark.django_db
 
 
-def test_every_group_of_the_shipped_content_holds_only_yes_or_no_questions_without_not_sure():
+def test_every_group_of_the_shipped_content_holds_only_yes_or_no_questions():
     groups = list(QuestionGroup.objects.prefetch_related("questions"))
     assert groups
     for group in groups:
         items = list(group.questions.all())
         assert items, group.slug
         for item in items:
-            assert item.kind == Question.Kind.BOOLEAN and not item.allow_not_sure, item.slug
+            assert item.kind == Question.Kind.BOOLEAN, item.slug
             assert item.topic_id == group.topic_id, item.slug
             item.full_clean()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [{"allow_not_sure": True}, {"kind": Question.Kind.CHOICE}],
-    ids=["not-sure", "a-choice"],
-)
-def test_a_question_with_not_sure_or_choices_cannot_be_grouped(change):
+def test_a_question_with_choices_cannot_be_grouped():
     question = Question.objects.get(slug="injury_or_trauma")
     assert question.group is not None
-    for name, value in change.items():
-        setattr(question, name, value)
+    question.kind = Question.Kind.CHOICE
     with pytest.raises(ValidationError) as refused:
         question.clean()
     assert "group" in refused.value.message_dict
+
+
+def test_a_question_with_not_sure_can_be_grouped():
+    question = Question.objects.get(slug="fever")
+    assert question.group is not None and question.allow_not_sure
+    question.full_clean()
 
 
 def test_a_question_cannot_be_in_a_group_of_another_topic():
@@ -75,11 +75,11 @@ def test_a_release_stored_before_groups_existed_asks_every_question_on_its_own()
 
 def test_a_release_puts_the_groups_back_as_they_were():
     content = selectors.content_data()
-    QuestionGroup.objects.filter(slug="clot-risk-factors").update(legend="Changed?")
+    QuestionGroup.objects.filter(slug="health-and-risks").update(legend="Changed?")
     Question.objects.filter(slug="smoker").update(group=None)
     changed = selectors.content_data()
     lines = [change.line() for change in review.compare(content, changed)]
-    assert any("clot-risk-factors" in line for line in lines), lines
+    assert any("health-and-risks" in line for line in lines), lines
     assert any("smoker" in line for line in lines), lines
     services.write_content(content)
     assert selectors.content_data() == content
@@ -150,12 +150,12 @@ def _change(client, obj, **changes):
 
 
 def test_an_editor_changes_a_list_s_wording_in_the_draft(editor):
-    group = QuestionGroup.objects.get(slug="clot-risk-factors")
+    group = QuestionGroup.objects.get(slug="health-and-risks")
     response = _change(editor, group, legend="Has any of these happened to you?")
     assert response.status_code == 302
-    assert QuestionGroup.objects.get(slug="clot-risk-factors").legend.startswith("Has any")
+    assert QuestionGroup.objects.get(slug="health-and-risks").legend.startswith("Has any")
     live = questionnaire.get_step(selectors.get_content(), "medicines").groups
-    assert [g.legend for g in live if g.slug == "clot-risk-factors"] == [
+    assert [g.legend for g in live if g.slug == "health-and-risks"] == [
         "Does any of these apply to you?"
     ]
 
@@ -171,12 +171,12 @@ def test_only_a_clinical_reviewer_decides_which_questions_are_asked_as_a_list(ed
     assert response.status_code in (200, 302)
 
 
-def test_a_reviewer_cannot_put_a_question_with_not_sure_in_a_list(reviewer):
+def test_a_reviewer_cannot_put_a_question_with_choices_in_a_list(reviewer):
     from tests.admin_support import errors_of
 
-    question = Question.objects.get(slug="swelling")
+    question = Question.objects.get(slug="onset")
     group = QuestionGroup.objects.get(slug="leg-signs")
     response = _change(reviewer, question, group=str(group.pk))
     assert response.status_code == 200
-    assert any("without 'Not sure' can be in a group" in e for e in errors_of(response))
-    assert Question.objects.get(slug="swelling").group is None
+    assert any("Only a yes-or-no question can be in a group" in e for e in errors_of(response))
+    assert Question.objects.get(slug="onset").group is None

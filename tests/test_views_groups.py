@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from tests.answer_sets import complete_answers, form_data, session_answers, set_answers
 from tests.test_forms import Page
-from triage.forms import GROUP_FIELD
+from tests.test_views_steps import answers_up_to
+from triage import questionnaire
+from triage.forms import GROUP_FIELD, UNSURE, UNSURE_FIELD
 from triage.models import SafetyCase
 from triage.questionnaire import Journey
 
@@ -116,7 +118,7 @@ def _shown_lists(html: str) -> dict[str, list[str]]:
     """Each tick-all-that-apply list on a page: its name, and its items' facts."""
     found: dict[str, list[str]] = {}
     for name, value in re.findall(r'name="(group-[\w-]+)" type="checkbox" value="(\w+)"', html):
-        if value != "none":
+        if value not in ("none", "not_sure") and not name.endswith("-not-sure"):
             found.setdefault(name, []).append(value)
     return found
 
@@ -166,3 +168,128 @@ def test_the_journey_driver_fills_a_list_from_a_persona(client, content, htmx):
     }
     assessment = Journey.of(content, stored).assessment
     assert f"care-card--{assessment.urgency}" in journey.result.html
+
+
+# A list whose items offer "Not sure": "I'm not sure about some of these" brings a second list.
+
+LEG = GROUP_FIELD % "leg-signs"
+LEG_UNSURE = UNSURE_FIELD % "leg-signs"
+
+
+def at_the_leg(client, content, overrides=None):
+    """A person at the leg page, with the rest of that page answered."""
+    full = complete_answers(content, overrides)
+    answers, _ = answers_up_to(content, "the-leg", case=None, overrides=overrides)
+    set_answers(client, answers)
+    data = form_data(content, "the-leg", full)
+    data.pop(LEG, None)
+    data.pop(LEG_UNSURE, None)
+    return answers, data
+
+
+def _inputs(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input id="[^"]+" name="{name}" type="checkbox" value="(\w+)"[^>]*>', html)
+
+
+def test_a_list_with_not_sure_items_offers_not_sure_about_some_and_a_list_of_those(client, content):
+    at_the_leg(client, content)
+    html = client.get(url("the-leg")).content.decode()
+    items = _inputs(html, LEG)
+    assert items[-2:] == [UNSURE, "none"]
+    doubtful = [f for f in items[:-2] if content.questions[f].allow_not_sure]
+    assert doubtful and len(doubtful) < len(items) - 2
+    # Only the items that offer "Not sure", in the list's order.
+    assert _inputs(html, LEG_UNSURE) == doubtful
+    assert "I&#x27;m not sure about some of these" in html
+    assert "Which are you not sure about?" in html
+    # Part of the question: hidden for the page script to show, yet sent without it.
+    reveal = re.search(
+        r'<div class="conditional conditional--without-script" id="([^"]+)" hidden>(.*?)</div>\s*'
+        r'<div class="checkboxes__divider">',
+        html,
+        re.S,
+    )
+    assert reveal, "the not-sure list's container"
+    assert f'data-aria-controls="{reveal.group(1)}"' in html
+    assert "disabled" not in reveal.group(2) and 'name="revealed"' not in reveal.group(2)
+    # A list without such items has neither.
+    set_answers(client, {q.fact: False for q in content.topics[0].questions})
+    about = client.get(url("about-you")).content.decode()
+    assert _inputs(about, LIST) == [*LIST_ITEMS, "none"]
+    assert f'name="{UNSURE_FIELD % "before-the-pain"}"' not in about
+
+
+@pytest.mark.parametrize(
+    "ticks, doubts",
+    [
+        ([UNSURE], ["fever"]),
+        ([UNSURE, "tenderness_on_touch"], ["fever", "redness_or_discolouration"]),
+        # Without the page script the second list is always there: a tick in it is enough.
+        ([], ["fever"]),
+        # Ticked in both: yes.
+        (["fever", UNSURE], ["fever", "redness_or_discolouration"]),
+    ],
+    ids=["one", "with-a-yes", "second-list-only", "both"],
+)
+def test_an_item_ticked_in_the_second_list_is_not_sure(client, content, ticks, doubts):
+    answers, data = at_the_leg(client, content)
+    items = _inputs(client.get(url("the-leg")).content.decode(), LEG)[:-2]
+    response = client.post(url("the-leg"), data | {LEG: ticks, LEG_UNSURE: doubts})
+    assert response.status_code == 302, response.content.decode()
+    stored = session_answers(client)
+    for fact in items:
+        expected = True if fact in ticks else "not_sure" if fact in doubts else False
+        assert stored[fact] == expected, fact
+    # Going back (or Change): both ticks again, and the second list open.
+    html = client.get(url("the-leg")).content.decode()
+    assert re.search(rf'name="{LEG}" type="checkbox" value="{UNSURE}"[^>]* checked', html)
+    for fact in doubts:
+        if fact not in ticks:
+            assert re.search(
+                rf'name="{LEG_UNSURE}" type="checkbox" value="{fact}"[^>]* checked', html
+            )
+    assert re.search(r'class="conditional conditional--without-script" id="[^"]+">', html)
+
+
+@pytest.mark.parametrize(
+    "ticks, doubts, message, link",
+    [
+        ([UNSURE], [], "Select the ones you are not sure about", f"id_{LEG_UNSURE}_0"),
+        (["none"], ["fever"], "Select &#x27;None of these&#x27; on its own", f"id_{LEG}_0"),
+        ([], [], "Select the ones you have, or select None of these", f"id_{LEG}_0"),
+        ([UNSURE], ["tenderness_on_touch"], "Select the ones you are not sure about", None),
+    ],
+    ids=["not-sure-about-none", "none-and-not-sure", "nothing", "an-item-without-not-sure"],
+)
+def test_a_list_with_not_sure_answered_wrongly_says_what_to_do_and_stores_nothing(
+    client, content, ticks, doubts, message, link
+):
+    answers, data = at_the_leg(client, content)
+    response = client.post(url("the-leg"), data | {LEG: ticks, LEG_UNSURE: doubts})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    if link:
+        assert f'href="#{link}"' in html and f'id="{link}"' in html
+    assert session_answers(client) == answers
+
+
+def test_the_walk_counts_the_second_list_as_one_more_question(content):
+    def counted(walk) -> tuple[int, int]:
+        """The questions on their own and lists shown; the lists with a not-sure item."""
+        assert len(set(walk.pages)) == len(walk.pages)  # each page shown once
+        asked = [content.questions[f] for f in walk.answers if f in content.questions]
+        asked = [q for q in asked if q.topic != content.topics[0].slug]
+        doubted = {q.group for q in asked if q.group and walk.answers[q.fact] == "not_sure"}
+        return len({q.group or q.fact for q in asked}), len(doubted)
+
+    facts = complete_answers(content, {"fever": "not_sure"})
+    unsure = questionnaire.walk(content, facts)
+    both = questionnaire.walk(content, facts | {"redness_or_discolouration": "not_sure"})
+    sure = questionnaire.walk(content, facts | {"fever": False})
+    assert unsure.answers["fever"] == "not_sure" and sure.answers["fever"] is False
+    # One list of the items not sure about, however many there are.
+    for walk, lists in ((unsure, 1), (both, 1), (sure, 0)):
+        fields, doubted = counted(walk)
+        assert doubted == lists
+        assert walk.questions == fields + doubted

@@ -15,6 +15,12 @@ and its inputs disabled, until that choice is made, which only the page script d
 JavaScript a follow-up whose choice was not already made is never sent, and it is asked on a
 page of its own. A form validates only the questions in ``asked`` (all by default): the view
 decides, from what was posted, which of the follow-ups shown were asked.
+
+A tick-all-that-apply list whose items offer "Not sure" also offers "I'm not sure about some of
+these", which reveals a second list, "Which are you not sure about?": an item ticked there is
+"Not sure". That second list is part of the same question, not a follow-up: it is sent with the
+page whether or not the page script runs (without it, it is always shown, as GOV.UK shows a
+conditional reveal), and leaving it empty is an answer.
 """
 
 from collections.abc import Collection, Mapping
@@ -35,8 +41,11 @@ YES = "yes"
 NO = "no"
 NONE_OF_THESE = "none"
 CHECKLIST_FIELD = "signs"
-# A tick-all-that-apply group's field is named after its slug, apart from any fact name.
+# A tick-all-that-apply group's field is named after its slug, apart from any fact name, and
+# so is its list of the items the person is not sure about.
 GROUP_FIELD = "group-%s"
+UNSURE_FIELD = "group-%s-not-sure"
+UNSURE = "not_sure"  # the list's "I'm not sure about some of these"
 # Posted by a revealed follow-up's container (its inputs are disabled while it is hidden): the
 # follow-up was shown, so an empty answer to it is an error, not a question for later.
 REVEALED_FIELD = "revealed"
@@ -50,6 +59,9 @@ class Reveal:
     id: str
     fields: list
     open: bool
+    # Part of the question itself (a list's "Which are you not sure about?"): shown and sent
+    # without the page script, which hides it and holds it back until its choice is made.
+    part_of_question: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +80,14 @@ class Option:
 class Choices:
     """A radio or checkbox group whose options may each have a hint, and one may be exclusive."""
 
-    def __init__(self, *args, hints: Mapping[str, str] | None = None, exclusive=None, **kwargs):
+    def __init__(
+        self, *args, hints: Mapping[str, str] | None = None, exclusive=None, unsure="", **kwargs
+    ):
+        """``unsure``: the name of the field the "I'm not sure about some of these" reveals."""
         super().__init__(*args, **kwargs)
         self.hints = dict(hints or {})
         self.exclusive = exclusive
+        self.unsure = unsure
 
 
 class Radios(Choices, forms.RadioSelect):
@@ -150,6 +166,13 @@ class QuestionBoundField(BoundField):
                     fields=[self.form[fact] for fact in facts],
                     open=any(fact in opened for fact in facts),
                 )
+            elif value == UNSURE and getattr(widget, "unsure", ""):
+                reveal = Reveal(
+                    id=f"conditional-{id_}",
+                    fields=[self.form[widget.unsure]],
+                    open=value in chosen,
+                    part_of_question=True,
+                )
             options.append(
                 Option(
                     id=id_,
@@ -170,7 +193,8 @@ class QuestionBoundField(BoundField):
 
     @property
     def has_reveals(self) -> bool:
-        return bool(getattr(self.form, "reveals", {}).get(self.name))
+        under = getattr(self.form, "reveals", {}).get(self.name)
+        return bool(under or getattr(self.field.widget, "unsure", ""))
 
 
 class Question:
@@ -245,18 +269,32 @@ def _question_field(question: QuestionInfo, yes_no: dict[bool, YesNo]) -> forms.
 
 
 def _tick_list(
-    items: list[QuestionInfo], *, label: str, hint: str, message: str, why_we_ask: str = ""
+    items: list[QuestionInfo],
+    *,
+    label: str,
+    hint: str,
+    message: str,
+    why_we_ask: str = "",
+    unsure: str = "",
 ) -> forms.Field:
     """
     Yes-or-no questions as one checkbox for each, then the exclusive "None of these": a
-    ticked item is yes, an item shown and not ticked is no.
+    ticked item is yes, an item shown and not ticked is no. ``unsure``: the field of the items
+    the person is not sure about, brought by "I'm not sure about some of these" (none if "").
     """
+    unsure_choice = [(UNSURE, _("I'm not sure about some of these"))] if unsure else []
     return SignsQuestion(
-        choices=[(q.fact, q.text) for q in items] + [(NONE_OF_THESE, _("None of these"))],
-        widget=Checkboxes(hints={q.fact: q.hint for q in items}, exclusive=NONE_OF_THESE),
+        choices=[(q.fact, q.text) for q in items]
+        + unsure_choice
+        + [(NONE_OF_THESE, _("None of these"))],
+        widget=Checkboxes(
+            hints={q.fact: q.hint for q in items}, exclusive=NONE_OF_THESE, unsure=unsure
+        ),
         label=label,
         help_text=hint,
         why_we_ask=why_we_ask,
+        # A list with a second list of the items not sure about is answered by either.
+        required=not unsure,
         error_messages={"required": message, "invalid_choice": message},
     )
 
@@ -276,13 +314,27 @@ def _signs_field(questions: list[QuestionInfo]) -> forms.Field:
     )
 
 
-def _group_field(group: GroupInfo, items: list[QuestionInfo]) -> forms.Field:
+def _group_field(group: GroupInfo, items: list[QuestionInfo], unsure: str) -> forms.Field:
     """A question group: the items of it still asked, as one "Select all that apply"."""
     return _tick_list(
-        items,
-        label=group.legend,
-        hint=group.hint,
-        message=_("Select the ones you have, or select None of these"),
+        items, label=group.legend, hint=group.hint, message=_group_message(), unsure=unsure
+    )
+
+
+def _group_message() -> str:
+    return _("Select the ones you have, or select None of these")
+
+
+def _unsure_field(items: list[QuestionInfo]) -> forms.Field:
+    """A list's items that offer "Not sure", to tick those the person is not sure about."""
+    message = _("Select the ones you are not sure about")
+    return SignsQuestion(
+        choices=[(q.fact, q.text) for q in items],
+        widget=Checkboxes(),
+        label=_("Which are you not sure about?"),
+        help_text=_("Select all that apply."),
+        required=False,
+        error_messages={"invalid_choice": message},
     )
 
 
@@ -352,6 +404,8 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         # field name -> the facts it answers: one for a question, several for a group's list.
         self.answered_by: dict[str, list[QuestionInfo]] = {}
+        # a list's field -> the field of the items not sure about, for lists that have one
+        self.unsure_fields: dict[str, str] = {}
         if self.is_checklist:
             self.answered_by[CHECKLIST_FIELD] = list(questions)
             self.fields[CHECKLIST_FIELD] = _signs_field(questions)
@@ -361,12 +415,18 @@ class StepForm(forms.Form):
                 name = question.fact if group is None else GROUP_FIELD % group.slug
                 self.answered_by.setdefault(name, []).append(question)
             yes_no: dict[bool, YesNo] = {}
-            for name, items in self.answered_by.items():
+            for name, items in list(self.answered_by.items()):
                 group = topic.group_of(items[0])
                 if group is None:
                     self.fields[name] = _question_field(items[0], yes_no)
-                else:
-                    self.fields[name] = _group_field(group, items)
+                    continue
+                doubtful = [q for q in items if q.allow_not_sure]
+                unsure = UNSURE_FIELD % group.slug if doubtful else ""
+                self.fields[name] = _group_field(group, items, unsure)
+                if unsure:
+                    self.fields[unsure] = _unsure_field(doubtful)
+                    self.unsure_fields[name] = unsure
+                    self.nested |= {unsure}
         if earlier is not None:
             self.initial = self.initial_values(earlier)
         self.helper = FormHelper()
@@ -384,8 +444,9 @@ class StepForm(forms.Form):
             # A follow-up that was not asked is neither an error nor an answer.
             for name, items in self.answered_by.items():
                 if not any(q.fact in self.asked for q in items):
-                    self._errors.pop(name, None)
-                    self.cleaned_data.pop(name, None)
+                    for part in (name, self.unsure_fields.get(name)):
+                        self._errors.pop(part, None)
+                        self.cleaned_data.pop(part, None)
 
     def clean(self):
         cleaned = super().clean()
@@ -393,14 +454,31 @@ class StepForm(forms.Form):
             ticks = cleaned.get(name) if isinstance(field, SignsQuestion) else None
             if ticks and NONE_OF_THESE in ticks and len(ticks) > 1:
                 self.add_error(name, _("Select 'None of these' on its own, or untick it"))
+        for name, unsure in self.unsure_fields.items():
+            if name not in cleaned or unsure not in cleaned:
+                continue  # refused already
+            ticks, doubts = cleaned[name], cleaned[unsure]
+            if not ticks and not doubts:
+                self.add_error(name, _group_message())
+            elif doubts and NONE_OF_THESE in ticks:
+                self.add_error(name, _("Select 'None of these' on its own, or untick it"))
+            elif UNSURE in ticks and not doubts:
+                self.add_error(unsure, _("Select the ones you are not sure about"))
         return cleaned
 
     def _answers_of(self, name: str) -> dict[str, object]:
-        """The answers a valid field gives: each of a list's items ticked or not."""
+        """
+        The answers a valid field gives: each of a list's items ticked or not, or ticked in
+        its list of those not sure about (an item ticked in both is yes).
+        """
         value = self.cleaned_data[name]
         items = self.answered_by[name]
         if isinstance(self.fields[name], SignsQuestion):
-            return {q.fact: q.fact in value for q in items}
+            doubts = self.cleaned_data.get(self.unsure_fields.get(name), ())
+            return {
+                q.fact: True if q.fact in value else (NOT_SURE if q.fact in doubts else False)
+                for q in items
+            }
         return {items[0].fact: _answer(items[0], value)}
 
     def answers(self) -> dict[str, object]:
@@ -428,7 +506,10 @@ class StepForm(forms.Form):
         self.is_valid()
         result = {}
         for name in self.answered_by:
-            if name not in self.errors and name in self.cleaned_data:
+            unsure = self.unsure_fields.get(name)
+            if name in self.errors or (unsure and unsure in self.errors):
+                continue
+            if name in self.cleaned_data:
                 result.update(self._answers_of(name))
         return result
 
@@ -454,6 +535,10 @@ class StepForm(forms.Form):
                 continue
             if isinstance(self.fields[name], SignsQuestion):
                 ticked = [q.fact for q in asked if answers[q.fact] is True]
+                doubts = [q.fact for q in asked if answers[q.fact] == NOT_SURE]
+                if doubts and name in self.unsure_fields:
+                    ticked.append(UNSURE)
+                    initial[self.unsure_fields[name]] = doubts
                 if ticked or len(asked) == len(items):
                     initial[name] = ticked or [NONE_OF_THESE]
             else:

@@ -84,7 +84,8 @@ class QuestionGroup(Content):
     """
     Yes-or-no questions of one topic asked together as one "Select all that apply" question,
     with an exclusive "None of these": a ticked item is yes, an item shown and not ticked is
-    no. Only questions without "Not sure" can be in a group (``Question.clean``).
+    no. When an item offers "Not sure", the list also offers "I'm not sure about some of these",
+    which brings a second list of those items: one ticked there is "Not sure".
     """
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="groups")
@@ -151,7 +152,8 @@ class Question(Content):
         related_name="questions",
         help_text=_(
             "Asked as one item of this 'Select all that apply' list: a tick is yes, no tick is "
-            "no. Only for yes-or-no questions without 'Not sure', in the group's topic."
+            "no, and with 'Not sure' offered, a tick in the list of those not sure about is "
+            "'Not sure'. Only for yes-or-no questions, in the group's topic."
         ),
     )
 
@@ -173,20 +175,15 @@ class Question(Content):
         ):
             raise ValidationError(_("The minimum is larger than the maximum."))
         if self.group_id is not None:
-            problem = group_problem(
-                kind=self.kind,
-                allow_not_sure=self.allow_not_sure,
-                same_topic=self.group.topic_id == self.topic_id,
-            )
+            problem = group_problem(kind=self.kind, same_topic=self.group.topic_id == self.topic_id)
             if problem:
                 raise ValidationError({"group": problem})
 
 
-def group_problem(*, kind: str, allow_not_sure: bool, same_topic: bool) -> str:
+def group_problem(*, kind: str, same_topic: bool) -> str:
     """Why a question cannot be an item of a tick-all-that-apply group ("" if it can)."""
-    if kind != Question.Kind.BOOLEAN or allow_not_sure:
-        # A tick means yes and no tick means no: there is no way to say "Not sure".
-        return _("Only a yes-or-no question without 'Not sure' can be in a group.")
+    if kind != Question.Kind.BOOLEAN:
+        return _("Only a yes-or-no question can be in a group.")
     if not same_topic:
         return _("A question can only be in a group of its own topic.")
     return ""

@@ -319,7 +319,8 @@ class Walk:
     answers: dict[str, object]  # what they answered (None: left unknown)
     pages: tuple[str, ...]  # the question pages shown, in order (one brought back is shown again)
     # Questions asked after the emergency checklist; a tick-all-that-apply list is one question
-    # each time it is shown, as the person answers it once, whatever the number of its items.
+    # each time it is shown, as the person answers it once, whatever the number of its items,
+    # and its "Which are you not sure about?" one more when an item of it is "Not sure".
     questions: int
     emergency: bool
     shown: tuple[tuple[int, int], ...] = ()  # each page's "Question page n of about m"
@@ -354,8 +355,11 @@ def walk(snapshot: ContentSnapshot, facts: Mapping[str, object]) -> Walk:
         asked = set()
         for question in journey.applicable_questions(step):
             if question.fact not in answers:
-                answers[question.fact] = _answer(snapshot, question.fact, facts)
+                value = answers[question.fact] = _answer(snapshot, question.fact, facts)
                 asked.add(("group", question.group) if question.group else question.fact)
+                if question.group and value == NOT_SURE:
+                    # Its list's "Which are you not sure about?" is answered too.
+                    asked.add(("not sure", question.group))
         questions += 0 if step.kind == CHECKLIST else len(asked)
 
 

@@ -30,6 +30,8 @@
           }
         });
       });
+      // After the listener above, so that a reveal closes when "None of these" unticks its box.
+      enhanceReveals(group);
     });
   }
 
@@ -52,13 +54,10 @@
       input.removeAttribute("data-aria-controls");
       syncReveal(input);
     });
-    // Choosing another radio of the group unchecks this one without an event of its own.
-    group.addEventListener("change", function (event) {
-      if (event.target.type !== "radio") return;
-      var name = event.target.name;
-      group.querySelectorAll("input[aria-controls]").forEach(function (input) {
-        if (input.name === name) syncReveal(input);
-      });
+    // Choosing another radio of the group unchecks this one without an event of its own, and
+    // so does "None of these" for the other checkboxes.
+    group.addEventListener("change", function () {
+      group.querySelectorAll("input[aria-controls]").forEach(syncReveal);
     });
   }
 

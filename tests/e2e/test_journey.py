@@ -55,10 +55,15 @@ def answer_page(page, answers: dict) -> None:
             done.add(name)
             boxes = region.locator(f'input[name="{name}"][type=checkbox]')
             if boxes.count():
-                # The emergency checklist or a tick-all-that-apply list of a question page.
+                # The emergency checklist or a tick-all-that-apply list of a question page, or
+                # a list's "Which are you not sure about?".
                 values = boxes.evaluate_all("els => els.map(e => e.value)")
                 ticked = [v for v in values if answers.get(v) is True]
-                for value in ticked or ["none"]:
+                if name.endswith("-not-sure"):
+                    ticked = [v for v in values if answers.get(v) == "not_sure"]
+                elif "not_sure" in values and any(answers.get(v) == "not_sure" for v in values):
+                    ticked.append("not_sure")  # "I'm not sure about some of these"
+                for value in ticked or ["none"] * (not name.endswith("-not-sure")):
                     region.locator(f'input[name="{name}"][value={value}]').check()
                 continue
             field = region.locator(f"input[name={name}]")
@@ -302,6 +307,41 @@ def test_without_javascript_a_follow_up_comes_on_a_page_of_its_own(seeded_live_s
     page.go_back()
     answer_and_wait(page, answers)
     assert current_step(page) != slug
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
+def test_a_list_takes_not_sure_in_a_second_list(seeded_live_server, page, no_js_page, js):
+    page = page if js else no_js_page
+    answers = complete_answers(get_content(), CASES["soon"] | {"fever": "not_sure"})
+    reach_statin_page(page, seeded_live_server.url, answers)
+    region = page.locator("#region")
+    signs = region.get_by_role("group", name="Do you have any of these?")
+    unsure = signs.get_by_label("I'm not sure about some of these")
+    doubts = region.get_by_role("group", name="Which are you not sure about?")
+    fever = region.locator('input[name="group-leg-signs-not-sure"][value=fever]')
+    if js:
+        # Revealed by its box, and closed again by "None of these", which unticks it.
+        expect(doubts).to_be_hidden()
+        expect(unsure).to_have_attribute("aria-controls", re.compile("^conditional-"))
+        unsure.check()
+        expect(doubts).to_be_visible()
+        doubts.get_by_label(re.compile("A high temperature")).check()
+        signs.get_by_label("None of these").check()
+        expect(unsure).not_to_be_checked()
+        expect(doubts).to_be_hidden()
+        expect(fever).to_be_disabled()
+    else:
+        # Always there, as GOV.UK shows a reveal without JavaScript.
+        expect(doubts).to_be_visible()
+        expect(fever).to_be_enabled()
+    answer_and_wait(page, answers)
+    if not js:
+        # The statin's follow-ups, on a page of their own.
+        answer_and_wait(page, answers)
+    assert current_step(page) != "the-leg"
+    stored = get_client_answers(page)
+    assert stored["fever"] == "not_sure"
+    assert stored["aches_elsewhere"] is True  # ticked in the list itself
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
