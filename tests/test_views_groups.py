@@ -1,6 +1,7 @@
 """Tick-all-that-apply lists inside question pages: one fieldset, one answer, one question."""
 
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -293,3 +294,24 @@ def test_the_walk_counts_the_second_list_as_one_more_question(content):
         fields, doubted = counted(walk)
         assert doubted == lists
         assert walk.questions == fields + doubted
+
+
+def test_a_list_says_why_each_of_its_items_is_asked(client, content):
+    at_the_leg(client, content)
+    html = client.get(url("the-leg")).content.decode()
+    items = _inputs(html, LEG)[:-2]
+    match = re.search(
+        r"<summary>Why we ask this<span class=\"visually-hidden\">: Do you have any of these\?"
+        r"</span></summary><div>(.*?)</div></details>",
+        html,
+        re.S,
+    )
+    assert match, "the list's Why we ask this"
+    reasons = re.findall(r"<li><strong>([^<]+)</strong>: ([^<]+)</li>", match.group(1))
+    expected = [
+        (content.questions[f].short_label, content.questions[f].why_we_ask)
+        for f in items
+        if content.questions[f].why_we_ask
+    ]
+    assert len(expected) == len(items)  # every item of the shipped list has its reason
+    assert [(unescape(a), unescape(b)) for a, b in reasons] == expected

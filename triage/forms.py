@@ -142,6 +142,11 @@ class QuestionBoundField(BoundField):
         return getattr(self.field, "why_we_ask", "")
 
     @property
+    def why_we_ask_items(self) -> list[tuple[str, str]]:
+        """A list's items and why each is asked: (short label, reason)."""
+        return getattr(self.field, "why_we_ask_items", [])
+
+    @property
     def group_id(self) -> str:
         return f"question-{self.html_name}"
 
@@ -198,13 +203,17 @@ class QuestionBoundField(BoundField):
 
 
 class Question:
-    """A form field for a question: what the person is told about why it is asked."""
+    """
+    A form field for a question: what the person is told about why it is asked, and for a
+    list, why each of its items is.
+    """
 
     bound_field_class = QuestionBoundField
 
-    def __init__(self, *args, why_we_ask: str = "", **kwargs):
+    def __init__(self, *args, why_we_ask: str = "", why_we_ask_items: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.why_we_ask = why_we_ask
+        self.why_we_ask_items = why_we_ask_items or []
 
 
 class ChoiceQuestion(Question, forms.ChoiceField):
@@ -315,10 +324,15 @@ def _signs_field(questions: list[QuestionInfo]) -> forms.Field:
 
 
 def _group_field(group: GroupInfo, items: list[QuestionInfo], unsure: str) -> forms.Field:
-    """A question group: the items of it still asked, as one "Select all that apply"."""
-    return _tick_list(
+    """
+    A question group: the items of it still asked, as one "Select all that apply", with why
+    each item is asked.
+    """
+    field = _tick_list(
         items, label=group.legend, hint=group.hint, message=_group_message(), unsure=unsure
     )
+    field.why_we_ask_items = [(q.short_label, q.why_we_ask) for q in items if q.why_we_ask]
+    return field
 
 
 def _group_message() -> str:
@@ -415,7 +429,7 @@ class StepForm(forms.Form):
                 name = question.fact if group is None else GROUP_FIELD % group.slug
                 self.answered_by.setdefault(name, []).append(question)
             yes_no: dict[bool, YesNo] = {}
-            for name, items in list(self.answered_by.items()):
+            for name, items in self.answered_by.items():
                 group = topic.group_of(items[0])
                 if group is None:
                     self.fields[name] = _question_field(items[0], yes_no)
