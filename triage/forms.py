@@ -59,8 +59,9 @@ class Reveal:
     id: str
     fields: list
     open: bool
-    # Part of the question itself (a list's "Which are you not sure about?"): shown and sent
-    # without the page script, which hides it and holds it back until its choice is made.
+    # Part of the question itself (a list's "Which are you not sure about?"): hidden until its
+    # choice is made, but shown without JavaScript (css/noscript.css), and its inputs are sent
+    # unless the page script holds them back while it is hidden.
     part_of_question: bool = False
 
 
