@@ -11,7 +11,7 @@ from django.core.management import call_command
 from triage import questionnaire
 from triage.criteria import NOT_SURE, FactSpec, facts_in, parse
 from triage.models import SafetyCase
-from triage.relevance import Criteria, relevant_facts
+from triage.relevance import Criteria, possible_red_flags, relevant_facts
 from triage.rules import (
     LESS_LIKELY,
     URGENCY_LEVELS,
@@ -38,6 +38,7 @@ def yes(fact):
 def criteria(red_flags=(), causes=(), ask_when=None):
     """Red flags as (urgency, criterion), or a criterion alone for a flag of urgency "soon"."""
     flags = [flag if isinstance(flag, tuple) else ("soon", flag) for flag in red_flags]
+    flags = [(f"flag-{i}", urgency, data) for i, (urgency, data) in enumerate(flags)]
     asked = {fact: None for fact in FACTS} | (ask_when or {})
     return Criteria.build(facts=FACTS, red_flags=flags, causes=list(causes), ask_when=asked)
 
@@ -104,6 +105,24 @@ def test_a_skip_condition_of_a_question_that_matters_matters_too():
     assert relevant_facts(flags, {}) == {"pregnant", "a", "sex"}
     # Never asked after "male": the flag can no longer fire, so a does not matter for it.
     assert relevant_facts(flags, {"sex": "male"}) == set()
+
+
+def test_a_red_flag_is_possible_unless_the_answers_given_rule_it_out():
+    flags = criteria(
+        [
+            {"all": [yes("pregnant"), yes("a")]},
+            {"any": [yes("pregnant"), yes("a")]},
+            {"all": [yes("a"), yes("b")]},
+        ],
+        ask_when={"pregnant": {"fact": "sex", "is": "female"}},
+    )
+    everything = {"flag-0", "flag-1", "flag-2"}
+    assert possible_red_flags(flags, {}) == everything
+    assert possible_red_flags(flags, {"sex": "female"}) == everything
+    # Pregnancy is never asked of a man: a flag that needs it cannot fire; one it is an
+    # alternative in still can.
+    assert possible_red_flags(flags, {"sex": "male"}) == {"flag-1", "flag-2"}
+    assert possible_red_flags(flags, {"sex": "male", "a": False}) == set()
 
 
 def test_a_cause_that_cannot_change_band_asks_nothing():

@@ -399,15 +399,46 @@ def test_if_it_gets_worse_is_split_into_call_999_and_get_help_today(client, cont
     else:
         assert "Get help today if</h3>" in groups["urgent"]
     # Every sentence of the content's safety net is there once, under the highest level of the
-    # red flags that carry it, without the words of its heading.
+    # red flags that carry it, without the words of its heading; these cases are men, so the
+    # pregnancy flags' sentences are left out.
     for sentence in assessment.safety_net:
-        level = max(
-            (f.urgency for f in content.red_flags.values() if f.safety_net == sentence),
-            key=URGENCY_RANK.get,
-        )
+        carriers = [
+            f
+            for f in content.red_flags.values()
+            if f.safety_net == sentence and f.slug not in PREGNANCY_FLAGS
+        ]
+        if not carriers:
+            assert _text(sentence) not in worse, sentence
+            continue
+        level = max((f.urgency for f in carriers), key=URGENCY_RANK.get)
         shown = sentence.removeprefix(OPENINGS.get(level, ""))
         assert worse.count(_text(shown)) == 1, sentence
         assert _text(shown) in groups[level], sentence
+
+
+# The red flags that only someone pregnant or who has just given birth can have.
+PREGNANCY_FLAGS = {"dvt_pregnancy", "pre_eclampsia"}
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_if_it_gets_worse_leaves_out_what_the_person_s_sex_rules_out(client, content, sex):
+    assessment, html = _results_page(client, content, CASES["self_care"] | {"sex": sex})
+    worse = html.split('id="worse-heading"')[1].split("</section>")[0]
+    lines = {content.red_flags[slug].safety_net for slug in PREGNANCY_FLAGS}
+    others = {f.safety_net for f in content.red_flags.values() if f.slug not in PREGNANCY_FLAGS}
+    assert lines and lines <= set(assessment.safety_net)  # the rules name them for everyone
+    for line in lines - others:
+        shown = any(
+            _text(line.removeprefix(opening)) in worse for opening in ("", *OPENINGS.values())
+        )
+        assert shown == (sex == "female"), line
+    # Everything else above the result is still there, for both.
+    for line in set(assessment.safety_net) - lines:
+        level = max(
+            (f.urgency for f in content.red_flags.values() if f.safety_net == line),
+            key=URGENCY_RANK.get,
+        )
+        assert _text(line.removeprefix(OPENINGS.get(level, ""))) in worse, line
 
 
 OPENINGS = {

@@ -77,7 +77,7 @@ class CauseRules:
 class Criteria:
     """The criteria of one content version, as trees: what the analysis reads."""
 
-    red_flags: tuple[tuple[str, Node], ...]  # (urgency, criterion)
+    red_flags: tuple[tuple[str, str, Node], ...]  # (slug, urgency, criterion)
     causes: tuple[CauseRules, ...]
     ask_when: Mapping[str, Node | None]  # every question's fact -> its skip condition
 
@@ -86,12 +86,14 @@ class Criteria:
         cls,
         *,
         facts: Mapping[str, FactSpec],
-        red_flags: list[tuple[str, object]],  # (urgency, criterion)
+        red_flags: list[tuple[str, str, object]],  # (slug, urgency, criterion)
         causes: list[tuple[str, list[tuple[int, object]]]],
         ask_when: Mapping[str, object | None],
     ) -> Criteria:
         return cls(
-            red_flags=tuple((urgency, tree(data, facts)) for urgency, data in red_flags),
+            red_flags=tuple(
+                (slug, urgency, tree(data, facts)) for slug, urgency, data in red_flags
+            ),
             causes=tuple(
                 CauseRules(slug, tuple((weight, tree(data, facts)) for weight, data in rules))
                 for slug, rules in causes
@@ -211,7 +213,7 @@ def relevant_facts(criteria_: Criteria, answers: Mapping[str, object]) -> frozen
     """
     state = _State(answers, criteria_.ask_when)
     matters: set[str] = set()
-    for urgency, node in criteria_.red_flags:
+    for _slug, urgency, node in criteria_.red_flags:
         outcome, facts = status(node, state, URGENCY_RANK[urgency] >= URGENCY_RANK[URGENT])
         if outcome is OPEN:
             matters |= facts
@@ -229,3 +231,15 @@ def relevant_facts(criteria_: Criteria, answers: Mapping[str, object]) -> frozen
             matters |= new
             pending.extend(new)
     return frozenset(matters)
+
+
+def possible_red_flags(criteria_: Criteria, answers: Mapping[str, object]) -> frozenset[str]:
+    """
+    The red flags that can still fire given ``answers``, any fact not among them still to
+    come if its question may be asked: given only the answers that cannot change, the flags
+    that may yet fire whatever happens next.
+    """
+    state = _State(answers, criteria_.ask_when)
+    return frozenset(
+        slug for slug, _urgency, node in criteria_.red_flags if status(node, state)[0] is not NEVER
+    )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from triage import questionnaire
+from triage import questionnaire, relevance
 from triage.criteria import NOT_SURE
 from triage.questionnaire import Journey
 from triage.rules import (
@@ -72,15 +72,28 @@ class PrintedAnswers:
     no: tuple[str, ...]
 
 
+# The answers that cannot change while the advice stands. "If it gets worse" leaves out a red
+# flag these rule out (pregnancy, for a man); any other answer may still change (a symptom may
+# still appear), so every other red flag above the result keeps its sentence.
+UNCHANGING_FACTS = ("sex",)
+
+
 def _worse_groups(journey: Journey) -> list[WorseGroup]:
     """
     "If it gets worse", split by the level it would lead to. The sentences are the content's
-    (the safety net of every red flag above the result, and the signs "Not sure" left open);
-    a sentence's level is the highest of the red flags that carry it.
+    (the safety net of every red flag above the result that can still fire, and the signs "Not
+    sure" left open); a sentence's level is the highest of the red flags that carry it.
     """
     snapshot, assessment = journey.snapshot, journey.assessment
+    possible = None
+    if snapshot.criteria is not None:
+        fixed = {f: journey.answers[f] for f in UNCHANGING_FACTS if f in journey.answers}
+        possible = relevance.possible_red_flags(snapshot.criteria, fixed)
+    carried = {flag.safety_net for flag in snapshot.red_flags.values()}
     level_of: dict[str, str] = {}
     for flag in snapshot.red_flags.values():
+        if possible is not None and flag.slug not in possible:
+            continue
         known = level_of.get(flag.safety_net)
         if known is None or URGENCY_RANK[flag.urgency] > URGENCY_RANK[known]:
             level_of[flag.safety_net] = flag.urgency
@@ -92,7 +105,11 @@ def _worse_groups(journey: Journey) -> list[WorseGroup]:
         for flag in assessment.uncertain
     ]
     # A sentence no red flag carries (none today) is taken as the most urgent.
-    sentences += [(level_of.get(text, EMERGENCY), text) for text in assessment.safety_net]
+    sentences += [
+        (level_of.get(text, EMERGENCY), text)
+        for text in assessment.safety_net
+        if text in level_of or text not in carried
+    ]
     openings = {
         EMERGENCY: _("Call %(number)s if ") % {"number": settings.EMERGENCY_NUMBER},
         URGENT: _("Get help today if "),

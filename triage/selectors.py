@@ -445,7 +445,7 @@ def snapshot_from_data(data: dict, token: str = "", *, release: int = 0) -> Cont
     )
     criteria_trees = Criteria.build(
         facts=facts,
-        red_flags=[(flag["urgency"], flag["criteria"]) for flag in data["red_flags"]],
+        red_flags=[(flag["slug"], flag["urgency"], flag["criteria"]) for flag in data["red_flags"]],
         causes=[
             (cause["slug"], [(_weight(rule), rule["criteria"]) for rule in cause["rules"]])
             for cause in data["causes"]
