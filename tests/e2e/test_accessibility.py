@@ -89,7 +89,9 @@ class Audit:
     def check(self, what: str) -> None:
         """axe and reflow on the page shown now, at every width; findings are kept."""
         if self.copies is not None:
-            self._copy = self.page.content()
+            # What the browser without JavaScript applied of its <noscript> (a style sheet)
+            # would be raw text in a context with JavaScript on: applied there too.
+            self._copy = re.sub(r"</?noscript>", "", self.page.content())
             self.target.goto(self.page.url.split("#")[0], wait_until="load", timeout=WAIT)
         page = self.target
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
