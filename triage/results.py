@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from triage import questionnaire, relevance
+from triage import questionnaire, relevance, rules
 from triage.criteria import NOT_SURE
 from triage.questionnaire import Journey
 from triage.rules import (
@@ -89,7 +89,12 @@ def _worse_groups(journey: Journey) -> list[WorseGroup]:
     if snapshot.criteria is not None:
         fixed = {f: journey.answers[f] for f in UNCHANGING_FACTS if f in journey.answers}
         possible = relevance.possible_red_flags(snapshot.criteria, fixed)
-    carried = {flag.safety_net for flag in snapshot.red_flags.values()}
+    fired = {flag.slug for flag in assessment.red_flags}
+    kept = {flag.safety_net for flag in assessment.uncertain} | {
+        flag.safety_net
+        for flag in rules.safety_net_flags(snapshot.ruleset, fired, assessment.urgency)
+        if possible is None or flag.slug in possible
+    }
     level_of: dict[str, str] = {}
     for flag in snapshot.red_flags.values():
         if possible is not None and flag.slug not in possible:
@@ -104,11 +109,8 @@ def _worse_groups(journey: Journey) -> list[WorseGroup]:
         )
         for flag in assessment.uncertain
     ]
-    # A sentence no red flag carries (none today) is taken as the most urgent.
     sentences += [
-        (level_of.get(text, EMERGENCY), text)
-        for text in assessment.safety_net
-        if text in level_of or text not in carried
+        (level_of.get(text, EMERGENCY), text) for text in assessment.safety_net if text in kept
     ]
     openings = {
         EMERGENCY: _("Call %(number)s if ") % {"number": settings.EMERGENCY_NUMBER},

@@ -19,7 +19,7 @@ When two levels are plausible the higher (safer) one wins, because the maximum i
 (exclusions are ``unless`` criteria) and never counts for or against a cause.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from itertools import product
 
@@ -370,11 +370,17 @@ def evaluate(*, answers: Mapping[str, object], ruleset: RuleSet) -> Assessment:
     safety_net = tuple(
         _unique(
             [flag.safety_net for flag in uncertain if flag.safety_net]
-            + [
-                flag.safety_net
-                for flag in ruleset.red_flags
-                if flag.safety_net and flag.slug not in fired_slugs and rank[flag.urgency] > level
-            ]
+            + [flag.safety_net for flag in safety_net_flags(ruleset, fired_slugs, urgency)]
         )
     )
     return Assessment(urgency, tuple(fired), causes, safety_net, tuple(uncertain))
+
+
+def safety_net_flags(ruleset: RuleSet, fired: Collection[str], urgency: str) -> list[RedFlagSpec]:
+    """The red flags whose sentences a result's safety net gives: above it, and not fired."""
+    level = URGENCY_RANK[urgency]
+    return [
+        flag
+        for flag in ruleset.red_flags
+        if flag.safety_net and flag.slug not in fired and URGENCY_RANK[flag.urgency] > level
+    ]
