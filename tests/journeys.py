@@ -159,8 +159,8 @@ def fill(
         if item.kind == "hidden":
             data[item.name] = list(item.options)
         elif item.kind == "checkbox":
-            if item.inside in doubt_lists and doubt_lists[item.inside] is item:
-                continue
+            if item.inside in doubt_lists:
+                continue  # answered with its list, below
             doubt_list = doubt_lists.get(item.reveals.get(NOT_SURE))
             signs = [option for option in item.options if option not in (CHECKLIST_NONE, NOT_SURE)]
             ticked = [sign for sign in signs if persona.get(sign) is True]

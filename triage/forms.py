@@ -467,7 +467,9 @@ class StepForm(forms.Form):
         cleaned = super().clean()
         for name, field in self.fields.items():
             ticks = cleaned.get(name) if isinstance(field, SignsQuestion) else None
-            if ticks and NONE_OF_THESE in ticks and len(ticks) > 1:
+            # An item ticked in a list's second list counts as ticked with "None of these".
+            doubts = cleaned.get(self.unsure_fields.get(name)) or []
+            if ticks and NONE_OF_THESE in ticks and len(ticks) + len(doubts) > 1:
                 self.add_error(name, _("Select 'None of these' on its own, or untick it"))
         for name, unsure in self.unsure_fields.items():
             if name not in cleaned or unsure not in cleaned:
@@ -475,8 +477,6 @@ class StepForm(forms.Form):
             ticks, doubts = cleaned[name], cleaned[unsure]
             if not ticks and not doubts:
                 self.add_error(name, _group_message())
-            elif doubts and NONE_OF_THESE in ticks:
-                self.add_error(name, _("Select 'None of these' on its own, or untick it"))
             elif UNSURE in ticks and not doubts:
                 self.add_error(unsure, _("Select the ones you are not sure about"))
         return cleaned
