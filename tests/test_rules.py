@@ -313,20 +313,6 @@ def test_not_sure_is_unknown_when_ranking_causes():
     assert assessment.causes == ()
 
 
-def test_is_emergency_agrees_with_evaluate_on_doubt():
-    from triage.rules import is_emergency
-
-    for answers in (
-        {"swelling": "not_sure", "chest_pain": True},
-        {"swelling": "not_sure"},
-        {"swelling": True, "chest_pain": True},
-        {},
-    ):
-        assert is_emergency(answers=answers, ruleset=RULESET) == (
-            evaluate(answers=answers, ruleset=RULESET).is_emergency
-        ), answers
-
-
 def test_not_sure_is_rejected_where_the_question_does_not_offer_it():
     validate_answers({"swelling": "not_sure"}, FACTS)
     with pytest.raises(AnswerError, match="chest_pain: 'not_sure' is not allowed"):

@@ -132,12 +132,9 @@ class Journey:
     def assessment(self) -> Assessment:
         return evaluate(answers=self.evaluation_input, ruleset=self.snapshot.ruleset)
 
-    @cached_property
+    @property
     def is_emergency(self) -> bool:
-        """``assessment.is_emergency``, testing only what can make it an emergency."""
-        if "assessment" in self.__dict__:
-            return self.assessment.is_emergency
-        return rules.is_emergency(answers=self.evaluation_input, ruleset=self.snapshot.ruleset)
+        return self.assessment.is_emergency
 
     def first_unanswered_step(self) -> TopicInfo | None:
         """The first step with a question that applies and has no answer; None when all are."""

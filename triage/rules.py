@@ -278,25 +278,6 @@ def _may_doubt(flag: RedFlagSpec) -> bool:
     return URGENCY_RANK[flag.urgency] >= URGENCY_RANK[URGENT]
 
 
-def is_emergency(*, answers: Mapping[str, object], ruleset: RuleSet) -> bool:
-    """
-    ``evaluate(answers=answers, ruleset=ruleset).is_emergency``, testing only the emergency red
-    flags (an emergency is only ever set by a red flag, possibly fired on doubt).
-    """
-    not_sure = unsure_facts(answers)
-    for flag in ruleset.red_flags:
-        if flag.urgency != EMERGENCY:
-            continue
-        result = flag.test(answers)[0]
-        if result or (
-            result is None
-            and not_sure
-            and _on_doubt(flag, answers, not_sure, ruleset.facts).because is not None
-        ):
-            return True
-    return False
-
-
 def evaluate(*, answers: Mapping[str, object], ruleset: RuleSet) -> Assessment:
     """Assess one set of answers. Missing facts are unknown; they never count as 'no'."""
     rank = URGENCY_RANK
