@@ -59,10 +59,6 @@ class Progress:
     order: dict[str, int]  # topic slug -> its position among all steps
 
 
-def progress(snapshot: ContentSnapshot, answers: Mapping[str, object]) -> Progress:
-    return Journey(snapshot, answers).progress
-
-
 class Journey:
     """
     One set of answers against one content snapshot, for one request: where it stands, whether

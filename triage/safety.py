@@ -85,10 +85,6 @@ class CaseResult:
         return URGENCY_RANK[self.urgency] > URGENCY_RANK[self.case.expected_urgency]
 
     @property
-    def top_cause(self) -> str | None:
-        return self.assessment.causes[0].slug if self.assessment.causes else None
-
-    @property
     def top_causes(self) -> tuple[str, ...]:
         return tuple(cause.slug for cause in self.assessment.causes[:TOP_CAUSES])
 
