@@ -9,7 +9,8 @@ plus ``/bench/minimal/``) and the bench SQLite database (``BENCH_DATABASE_URL``,
    fixed number of whole journeys, by a browser with JavaScript (htmx) and by one without, and
    over a fixed number of requests to the minimal view, in rounds that take turns so that all
    three see the same machine; less the CPU the idle server uses in the same time. A journey's
-   CPU over a minimal request's: "a journey costs N minimal requests".
+   CPU over a minimal request's: "a journey costs N minimal requests", with each round's own N
+   beside it, to show how far one run strays on this machine.
 2. Journeys an hour: people with JavaScript, a second between pages, added in steps (doubling,
    then halving the gap) to find the most the server carries with a p95 under 100 ms and no
    error; journeys an hour = requests a second / requests a journey x 3,600.
@@ -277,7 +278,8 @@ def run_until_done(server: Server, user_class: type, users: int) -> Run:
     )
 
 
-def journey_cost(server: Server) -> dict[str, Run]:
+def journey_cost(server: Server) -> tuple[dict[str, Run], list[dict[str, Run]]]:
+    """The runs of all rounds added up, and each round's own (how far one run can stray)."""
     # Warm up: every worker builds its content snapshot and compiles its templates.
     for kind in (BrowserWithJavaScript, BrowserWithoutJavaScript):
         run_until_done(server, person(kind, think=0, quota=4 * CONCURRENCY), CONCURRENCY)
@@ -285,19 +287,26 @@ def journey_cost(server: Server) -> dict[str, Run]:
     idle = server.cpu()
     time.sleep(IDLE_SECONDS)
     idle_rate = (server.cpu() - idle) / IDLE_SECONDS
-    runs = {name: Run() for name in ("minimal", "htmx", "plain")}
+    rounds = []
     for _ in range(ROUNDS):
-        runs["minimal"].add(
-            run_until_done(server, minimal_requests(MINIMAL_REQUESTS // ROUNDS), CONCURRENCY)
-        )
-        for name, kind in (("htmx", BrowserWithJavaScript), ("plain", BrowserWithoutJavaScript)):
-            runs[name].add(
-                run_until_done(server, person(kind, think=0, quota=JOURNEYS // ROUNDS), CONCURRENCY)
+        one = {
+            "minimal": run_until_done(
+                server, minimal_requests(MINIMAL_REQUESTS // ROUNDS), CONCURRENCY
             )
-    for run in runs.values():
-        run.server_cpu = max(0.0, run.server_cpu - idle_rate * run.seconds)
+        }
+        for name, kind in (("htmx", BrowserWithJavaScript), ("plain", BrowserWithoutJavaScript)):
+            one[name] = run_until_done(
+                server, person(kind, think=0, quota=JOURNEYS // ROUNDS), CONCURRENCY
+            )
+        for run in one.values():
+            run.server_cpu = max(0.0, run.server_cpu - idle_rate * run.seconds)
+        rounds.append(one)
+    runs = {name: Run() for name in ("minimal", "htmx", "plain")}
+    for one in rounds:
+        for name, run in one.items():
+            runs[name].add(run)
     runs["idle"] = Run(seconds=1.0, server_cpu=idle_rate)
-    return runs
+    return runs, rounds
 
 
 def journey_costs(runs: dict[str, Run]) -> dict[str, float]:
@@ -309,7 +318,7 @@ def journey_costs(runs: dict[str, Run]) -> dict[str, float]:
     }
 
 
-def print_journey_cost(runs: dict[str, Run], workers: int) -> None:
+def print_journey_cost(runs: dict[str, Run], rounds: list[dict[str, Run]], workers: int) -> None:
     minimal = runs["minimal"]
     per_minimal = minimal.server_cpu / max(minimal.requests, 1)
     costs = journey_costs(runs)
@@ -338,8 +347,10 @@ def print_journey_cost(runs: dict[str, Run], workers: int) -> None:
             f"{run.server_cpu / max(run.requests, 1) * 1e3:>8.3f} ms "
             f"{run.server_cpu / max(run.journeys, 1) * 1e3:>8.1f} ms {costs[name]:>11.1f}  {goal}"
         )
-    print(f"  A journey with JavaScript costs {costs['htmx']:.0f} minimal requests.")
-    print(f"  A journey without JavaScript costs {costs['plain']:.0f} minimal requests.")
+    for name, words in (("htmx", "with"), ("plain", "without")):
+        spread = sorted(journey_costs(one)[name] for one in rounds)
+        each = f" (its {len(spread)} rounds: {spread[0]:.0f} to {spread[-1]:.0f})" if spread else ""
+        print(f"  A journey {words} JavaScript costs {costs[name]:.0f} minimal requests{each}.")
     for name, run in runs.items():
         if run.failures:
             print(f"  {name}: {run.failures} errors")
@@ -633,8 +644,8 @@ def main() -> None:
     server = Server(workers=WORKERS, extra=("--max-requests", "0"))
     try:
         workers = len(server.workers())
-        runs = journey_cost(server)
-        print_journey_cost(runs, workers)
+        runs, rounds = journey_cost(server)
+        print_journey_cost(runs, rounds, workers)
         steps = capacity(server)
         print_capacity(steps, runs, workers)
         weight(server.port)
