@@ -81,6 +81,8 @@ class Option:
 class Choices:
     """A radio or checkbox group whose options may each have a hint, and one may be exclusive."""
 
+    inline = False  # radios on one line (yes and no)
+
     def __init__(
         self, *args, hints: Mapping[str, str] | None = None, exclusive=None, unsure="", **kwargs
     ):
