@@ -42,9 +42,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0: in pytest's own process).
+PYTEST_WORKERS ?= 2
 test: lint $(NODE_STAMP)
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The clinical figures of the safety-case library against the shipped content, on a SQLite
 # database made afresh from fixtures/ (so edits in a local db.sqlite3 do not count). Exit status
